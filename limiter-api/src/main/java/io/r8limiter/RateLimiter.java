@@ -1,0 +1,189 @@
+package io.r8limiter;
+
+import static java.util.Objects.requireNonNull;
+
+import io.r8limiter.memory.MemoryBackend;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Decides whether a caller may spend tokens now: the front door of r8limiter.
+ *
+ * <p>Each call names a policy (looked up in the {@link PolicyStore}, so runtime overrides apply at once) and a
+ * {@link BucketKey}. Bad input (an unknown policy, a cost of zero or less, a cost above the policy's smallest
+ * capacity) throws an {@link IllegalArgumentException} naming the value and changes nothing. A backend outage never
+ * throws: the backend's failure mode answers with a degraded decision. Shadow policies return allowances for
+ * denials, but listeners see the real outcome. Thread-safe; every method may be called from any thread.
+ *
+ * @since 0.1
+ */
+public final class RateLimiter implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(RateLimiter.class.getName());
+
+    private final RateLimitBackend backend;
+    private final PolicyStore policies;
+    private final DecisionListener[] listeners;
+
+    private RateLimiter(Builder builder) {
+        this.backend = builder.backend != null ? builder.backend : new MemoryBackend(TimeSource.SYSTEM);
+        this.policies = requireNonNull(builder.policies, "policies");
+        this.listeners = builder.listeners.toArray(new DecisionListener[0]);
+    }
+
+    /** Starts a limiter; without a backend it decides in memory. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Takes one token from the bucket {@code key} of {@code policy}. */
+    public Decision tryConsume(String policy, BucketKey key) {
+        return tryConsume(policy, key, 1);
+    }
+
+    /** Takes {@code cost} tokens from every limit of the bucket, or none. */
+    public Decision tryConsume(String policy, BucketKey key, long cost) {
+        Policy p = checked(policy, key, cost);
+        long start = System.nanoTime();
+        Decision decision = backend.consume(p, key, cost);
+        return published(p, key, decision, System.nanoTime() - start);
+    }
+
+    /** Like {@link #tryConsume(String, BucketKey, long)}, completing when the backend answers. */
+    public CompletionStage<Decision> tryConsumeAsync(String policy, BucketKey key, long cost) {
+        Policy p;
+        try {
+            p = checked(policy, key, cost);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        long start = System.nanoTime();
+        return backend.consumeAsync(p, key, cost)
+                .thenApply(decision -> published(p, key, decision, System.nanoTime() - start));
+    }
+
+    /**
+     * Takes {@code cost} tokens, waiting up to {@code timeout} for them, for callers throttling their own calls.
+     * Returns the allowing decision, or the last denial when the tokens cannot be had within the timeout (it then
+     * returns at once rather than sleep in vain).
+     */
+    public Decision acquire(String policy, BucketKey key, long cost, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + requireNonNull(timeout, "timeout").toNanos();
+        while (true) {
+            Decision decision = tryConsume(policy, key, cost);
+            long left = deadline - System.nanoTime();
+            if (decision.allowed() || TimeUnit.MILLISECONDS.toNanos(decision.retryAfterMillis()) > left) {
+                return decision;
+            }
+            TimeUnit.MILLISECONDS.sleep(decision.retryAfterMillis());
+        }
+    }
+
+    /** Every limit of the bucket for a request of one token, taking nothing. */
+    public Decision peek(String policy, BucketKey key) {
+        Policy p = policies.require(policy);
+        return backend.peek(p, requireNonNull(key, "key"));
+    }
+
+    /** Makes the bucket full again. */
+    public void reset(String policy, BucketKey key) {
+        Policy p = policies.require(policy);
+        backend.reset(p, requireNonNull(key, "key"));
+    }
+
+    /** The policies this limiter decides with. */
+    public PolicyStore policies() {
+        return policies;
+    }
+
+    /** The backend that holds the buckets. */
+    public RateLimitBackend backend() {
+        return backend;
+    }
+
+    /** Closes the backend and the policy store. */
+    @Override
+    public void close() {
+        backend.close();
+        try {
+            policies.close();
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "closing the policy store failed", e);
+        }
+    }
+
+    private Policy checked(String policy, BucketKey key, long cost) {
+        requireNonNull(key, "key");
+        Policy p = policies.require(requireNonNull(policy, "policy"));
+        checkCost(p, cost);
+        return p;
+    }
+
+    /**
+     * Rejects a cost no bucket could ever satisfy.
+     *
+     * @throws IllegalArgumentException naming the cost and the capacity it exceeds
+     */
+    public static void checkCost(Policy policy, long cost) {
+        if (cost <= 0) {
+            throw new IllegalArgumentException("cost must be positive but was " + cost);
+        }
+        if (cost > policy.maxCost()) {
+            throw new IllegalArgumentException("cost " + cost + " exceeds the capacity " + policy.maxCost()
+                    + " of policy '" + policy.name() + "'");
+        }
+    }
+
+    private Decision published(Policy policy, BucketKey key, Decision decision, long nanos) {
+        for (DecisionListener listener : listeners) {
+            try {
+                listener.onDecision(policy, key, decision, nanos);
+            } catch (RuntimeException e) {
+                LOG.log(Level.DEBUG, "a decision listener failed", e);
+            }
+        }
+        return policy.shadow() ? decision.asAllowed() : decision;
+    }
+
+    /** Assembles a {@link RateLimiter}. */
+    public static final class Builder {
+        private RateLimitBackend backend;
+        private PolicyStore policies;
+        private final List<DecisionListener> listeners = new ArrayList<>();
+
+        private Builder() {}
+
+        /** Where buckets live; in memory when not set. */
+        public Builder backend(RateLimitBackend backend) {
+            this.backend = requireNonNull(backend, "backend");
+            return this;
+        }
+
+        /** The policies in force. */
+        public Builder policies(PolicyStore policies) {
+            this.policies = requireNonNull(policies, "policies");
+            return this;
+        }
+
+        /** Fixed policies, held locally. */
+        public Builder policies(Policy... policies) {
+            return policies(LocalPolicyStore.of(policies));
+        }
+
+        /** Adds a listener that hears every decision. */
+        public Builder listener(DecisionListener listener) {
+            listeners.add(requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /** The limiter. */
+        public RateLimiter build() {
+            return new RateLimiter(this);
+        }
+    }
+}
