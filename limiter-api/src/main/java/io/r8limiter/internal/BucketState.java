@@ -119,6 +119,7 @@ public final class BucketState {
             }
         }
         LimitStatus t = statuses.get(tightest);
-        return new Decision(allowed, t.remaining(), t.resetMillis(), retry, t.limit().capacity(), false, statuses);
+        return new Decision(
+                allowed, t.remaining(), t.resetMillis(), retry, t.limit().capacity(), false, statuses);
     }
 }

@@ -124,7 +124,9 @@ public final class MemoryBackend implements RateLimitBackend {
             long now = nowMicros();
             buckets.forEach((id, bucket) -> {
                 BucketState state = bucket.get();
-                if (state != Bucket.REMOVED && (state == null || state.isFullAt(now)) && bucket.compareAndSet(state, Bucket.REMOVED)) {
+                if (state != Bucket.REMOVED
+                        && (state == null || state.isFullAt(now))
+                        && bucket.compareAndSet(state, Bucket.REMOVED)) {
                     buckets.remove(id, bucket);
                 }
             });
