@@ -1,7 +1,7 @@
 /**
  * Real Redis servers for r8limiter's tests, started from the {@code org.signal:embedded-redis} binaries on
  * free ports of 127.0.0.1: a standalone server ({@link io.r8limiter.testkit.RedisServerProcess}), a 3-master
- * Redis Cluster ({@code RedisClusterProcess}) and a Sentinel group
+ * Redis Cluster ({@link io.r8limiter.testkit.RedisClusterProcess}) and a Sentinel group
  * ({@code RedisSentinelGroup}).
  *
  * <p>Most tests share one lazily started server per JVM through {@link io.r8limiter.testkit.SharedRedis} and
