@@ -1,0 +1,87 @@
+package io.r8limiter.sample;
+
+import io.r8limiter.Limit;
+import io.r8limiter.Policy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Reads the body of {@code PUT /admin/policy}: {@code {"resource", "capacity", "refill_tokens", "refill_period_ms"}}
+ * or {@code {"resource", "limits": [{...}, ...]}}. Numbers must be JSON integers; a string, a fraction, a value beyond
+ * 64 bits or a missing field is rejected with a message naming the field and the value.
+ */
+final class PolicyBodies {
+
+    private static final int MAX_ECHO = 40;
+
+    private PolicyBodies() {}
+
+    /**
+     * The policy a body describes; a null or absent resource names the default policy.
+     *
+     * @throws IllegalArgumentException naming the offending field and value
+     */
+    static Policy parse(JsonNode body) {
+        if (!body.isObject()) {
+            throw new IllegalArgumentException("the body must be a JSON object");
+        }
+        String name = resource(body.path("resource"));
+        JsonNode limits = body.path("limits");
+        if (limits.isMissingNode() || limits.isNull()) {
+            return Policy.of(name, limit(body, ""));
+        }
+        if (!limits.isArray() || limits.isEmpty()) {
+            throw new IllegalArgumentException("limits must be a non-empty array but was " + echo(limits));
+        }
+        List<Limit> list = new ArrayList<>();
+        for (int i = 0; i < limits.size(); i++) {
+            list.add(limit(limits.get(i), "limits[" + i + "]."));
+        }
+        return Policy.of(name, list);
+    }
+
+    private static String resource(JsonNode node) {
+        if (node.isMissingNode() || node.isNull()) {
+            return Resources.DEFAULT;
+        }
+        if (!node.isString()) {
+            throw new IllegalArgumentException("resource must be a string or null but was " + echo(node));
+        }
+        return node.stringValue();
+    }
+
+    private static Limit limit(JsonNode node, String prefix) {
+        if (!node.isObject()) {
+            throw new IllegalArgumentException(prefix + "limit must be a JSON object but was " + echo(node));
+        }
+        long capacity = positive(node, prefix, "capacity");
+        long refillTokens = positive(node, prefix, "refill_tokens");
+        long periodMillis = positive(node, prefix, "refill_period_ms");
+        if (capacity > Limit.MAX_CAPACITY) {
+            throw new IllegalArgumentException(
+                    prefix + "capacity must be at most " + Limit.MAX_CAPACITY + " but was " + capacity);
+        }
+        if (periodMillis > Limit.MAX_PERIOD.toMillis()) {
+            throw new IllegalArgumentException(prefix + "refill_period_ms must be at most "
+                    + Limit.MAX_PERIOD.toMillis() + " (30 days) but was " + periodMillis);
+        }
+        return Limit.of(capacity, refillTokens, Duration.ofMillis(periodMillis));
+    }
+
+    private static long positive(JsonNode object, String prefix, String field) {
+        JsonNode node = object.path(field);
+        if (node.isMissingNode() || node.isNull()) {
+            throw new IllegalArgumentException(prefix + field + " is required");
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToLong() || node.longValue() <= 0) {
+            throw new IllegalArgumentException(prefix + field + " must be a positive integer but was " + echo(node));
+        }
+        return node.longValue();
+    }
+
+    private static String echo(JsonNode node) {
+        return Echo.of(node.toString(), MAX_ECHO);
+    }
+}
