@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.Jedis;
 
 /**
@@ -54,7 +55,7 @@ final class ClusterFormation {
 
     static void awaitHealthy(RedisClusterProcess cluster, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        String problem = "not checked yet";
+        @Nullable String problem = "not checked yet";
         while (System.nanoTime() < deadline) {
             try {
                 problem = problem(cluster);
@@ -89,7 +90,7 @@ final class ClusterFormation {
     }
 
     /** Returns what is wrong with the cluster now, or null when every running node is content and agrees. */
-    private static String problem(RedisClusterProcess cluster) {
+    private static @Nullable String problem(RedisClusterProcess cluster) {
         Set<String> assignments = new HashSet<>();
         List<String> states = new ArrayList<>();
         for (RedisServerProcess node : cluster.nodes()) {
@@ -119,7 +120,7 @@ final class ClusterFormation {
         return assignments.size() <= 1 ? null : "nodes disagree: " + states;
     }
 
-    private static String replicationProblem(RedisServerProcess node, Jedis jedis, ClusterView view) {
+    private static @Nullable String replicationProblem(RedisServerProcess node, Jedis jedis, ClusterView view) {
         boolean replica = view.byPort(node.port()).map(entry -> !entry.master()).orElse(false);
         if (!replica) {
             return null;
