@@ -10,13 +10,21 @@ free_port() {
 STARTED_PIDS=()
 
 # start_app JAR LOGFILE ARGS... : starts the sample app on a free port, sets APP_PORT and APP_PID, and waits
-# up to APP_START_TIMEOUT seconds (default 120) for /actuator/health/readiness to answer 200.
+# up to APP_START_TIMEOUT seconds (default 120) for /actuator/health/readiness to answer 200. JAR may also be a
+# directory of extracted layers (java -Djarmode=tools ... extract --layers --launcher, merged), which then runs
+# with Spring Boot's JarLauncher the way the Docker image runs it.
 start_app() {
     local jar=$1 log=$2
     shift 2
-    [[ -f $jar ]] || { echo "ops: sample app jar $jar not found: build it first with ./mvnw verify" >&2; return 1; }
+    local launch=(-jar "$jar")
+    if [[ -d $jar ]]; then
+        launch=(-cp "$jar" org.springframework.boot.loader.launch.JarLauncher)
+    elif [[ ! -f $jar ]]; then
+        echo "ops: sample app jar $jar not found: build it first with ./mvnw verify" >&2
+        return 1
+    fi
     APP_PORT=$(free_port)
-    java -Xmx384m -XX:+UseSerialGC -jar "$jar" --server.port="$APP_PORT" --server.address=127.0.0.1 "$@" \
+    java -Xmx384m -XX:+UseSerialGC "${launch[@]}" --server.port="$APP_PORT" --server.address=127.0.0.1 "$@" \
         >"$log" 2>&1 &
     APP_PID=$!
     STARTED_PIDS+=("$APP_PID")
