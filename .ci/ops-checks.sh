@@ -134,6 +134,16 @@ check_chart_rules_match_ops() {
 check_promtool_rules() {
     timeout 60 promtool check rules "$RULES"
     (cd "$(dirname "$RULES")" && timeout 120 promtool test rules prometheus-rules.test.yaml)
+    # Every alert must have a unit test in which it fires.
+    $PY - "$RULES" "$(dirname "$RULES")/prometheus-rules.test.yaml" <<'PYTHON'
+import sys, yaml
+rules, tests = (yaml.safe_load(open(path)) for path in sys.argv[1:])
+alerts = {r["alert"] for g in rules["groups"] for r in g["rules"] if "alert" in r}
+fired = {t["alertname"] for test in tests["tests"] for t in test.get("alert_rule_test", []) if t.get("exp_alerts")}
+if alerts - fired:
+    sys.exit(f"alerts without a unit test that fires them: {sorted(alerts - fired)}")
+print(f"every alert fires in a unit test: {sorted(alerts)}")
+PYTHON
 }
 
 check_dashboard() {
