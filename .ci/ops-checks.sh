@@ -55,6 +55,7 @@ install_tools() {
     command -v node >/dev/null || need+=(nodejs)
     command -v npm >/dev/null || need+=(npm)
     command -v docker-compose >/dev/null || need+=(docker-compose)
+    command -v yamllint >/dev/null || need+=(yamllint)
     [[ -x $PY ]] && $PY -c 'import yaml' 2>/dev/null || need+=(python3 python3-yaml)
     if ((${#need[@]} > 0)); then
         echo "ops-checks: installing ${need[*]}"
@@ -77,6 +78,13 @@ install_helm() {
         chmod +x "$HELM"
     fi
     "$HELM" version --short | grep -q '^v4\.' || die "expected helm v4, got $("$HELM" version --short)"
+}
+
+# PyYAML and helm keep the last of two equal keys without a word; yamllint refuses them, among other slips.
+check_yamllint() {
+    timeout 120 yamllint --strict -c ops/yamllint.yaml deploy/docker/docker-compose.yml deploy/docker/prometheus.yml \
+        deploy/docker/grafana "$CHART/Chart.yaml" "$CHART/values.yaml" "$CHART/ci" deploy/helm/bad-values \
+        ops/dashboards/prometheus-rules.yaml ops/dashboards/prometheus-rules.test.yaml
 }
 
 check_helm_lint() {
@@ -252,6 +260,7 @@ check_smoke_load() {
 
 install_tools
 install_helm
+run_check "yamllint of deploy/ and ops/ YAML" check_yamllint
 run_check "helm lint --strict (defaults and ci values)" check_helm_lint
 run_check "helm template renders and manifests parse" check_helm_template
 run_check "values schema rejects bad values" check_helm_schema_rejects_bad_values
