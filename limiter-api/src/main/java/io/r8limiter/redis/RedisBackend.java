@@ -1,0 +1,237 @@
+package io.r8limiter.redis;
+
+import static java.util.Objects.requireNonNull;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.r8limiter.BucketKey;
+import io.r8limiter.Decision;
+import io.r8limiter.FailureMode;
+import io.r8limiter.Policy;
+import io.r8limiter.RateLimitBackend;
+import io.r8limiter.RateLimiter;
+import io.r8limiter.memory.MemoryBackend;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * Buckets on Redis (standalone, Sentinel or Cluster, through one {@link UnifiedJedis}), shared by every instance of
+ * an application: each decision is one Lua script call that refills, checks and debits every limit of the bucket
+ * atomically, on Redis' own clock.
+ *
+ * <p>A bucket is one hash key, {@code <prefix>:1:{<tag>}:<id>}, whose expiry is set to its time to full in the same
+ * script call, so idle buckets vanish and no key is ever left without one. The hash tag is derived from the bucket
+ * id, never taken from user input. The script is sent by SHA; a NOSCRIPT reply (after a restart, failover or SCRIPT
+ * FLUSH) is answered inside the same decision by sending the script body once.
+ *
+ * <p>When Redis fails or does not answer within the client's timeouts, the {@link FailureMode} decides, and the
+ * decision is flagged degraded: {@code OPEN} allows, {@code CLOSED} denies, {@code LOCAL} decides on in-memory
+ * buckets of this instance. A command whose reply timed out is never sent again, since it may have debited. A
+ * Resilience4j circuit breaker sends decisions straight to the failure mode while Redis keeps failing, so a dead
+ * Redis costs no timeout per request, and lets a few trial decisions through after a pause to detect recovery.
+ *
+ * <p>Stored state keeps the deficit of each limit with the unit it was written in, so a changed policy applies to
+ * existing buckets at once (converting the deficit). A key written before a refill slowdown may still expire on its
+ * old, shorter expiry, which grants the bucket a full refill early.
+ *
+ * <p>Thread-safe. The Jedis client is the caller's: {@link #close()} does not close it.
+ *
+ * @since 0.1
+ */
+public final class RedisBackend implements RateLimitBackend {
+
+    private static final System.Logger LOG = System.getLogger(RedisBackend.class.getName());
+
+    private final UnifiedJedis jedis;
+    private final Transport transport;
+    private final BucketScript script;
+    private final RedisKeys keys;
+    private final FailureMode failureMode;
+    private final MemoryBackend local;
+    private final CircuitBreaker circuit;
+    private final CopyOnWriteArrayList<Consumer<CircuitState>> circuitListeners = new CopyOnWriteArrayList<>();
+
+    private RedisBackend(Builder b) {
+        this.jedis = requireNonNull(b.jedis, "jedis");
+        this.transport = Transport.of(jedis);
+        this.script = b.script;
+        this.keys = RedisKeys.of(b.keyPrefix);
+        this.failureMode = b.failureMode;
+        this.local = b.local != null ? b.local : MemoryBackend.builder().build();
+        this.circuit = CircuitBreaker.of("r8limiter-redis", b.circuitConfig);
+        circuit.getEventPublisher().onStateTransition(event -> circuitChanged(event.getStateTransition()));
+    }
+
+    /** Starts a backend; {@link Builder#jedis} is required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public Decision consume(Policy policy, BucketKey key, long cost) {
+        RateLimiter.checkCost(policy, cost);
+        return decide(policy, key, cost, true);
+    }
+
+    @Override
+    public Decision peek(Policy policy, BucketKey key) {
+        return decide(policy, key, 1, false);
+    }
+
+    /**
+     * Deletes the bucket's key (and the in-memory bucket of the {@code LOCAL} failure mode).
+     *
+     * @throws IllegalStateException when Redis cannot be reached, since the bucket was then not reset
+     */
+    @Override
+    public void reset(Policy policy, BucketKey key) {
+        local.reset(policy, key);
+        try {
+            jedis.del(keys.of(policy.name(), key));
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("the bucket could not be reset: redis is unavailable", e);
+        }
+    }
+
+    @Override
+    public String name() {
+        return "redis";
+    }
+
+    /** The failure mode that answers while Redis is unavailable. */
+    public FailureMode failureMode() {
+        return failureMode;
+    }
+
+    /** The circuit breaker's current state. */
+    public CircuitState circuitState() {
+        return CircuitState.of(circuit.getState());
+    }
+
+    /** Adds a listener told of every change of the circuit state, on the thread whose call caused it. */
+    public void onCircuitStateChange(Consumer<CircuitState> listener) {
+        circuitListeners.add(requireNonNull(listener, "listener"));
+    }
+
+    /** Closes the in-memory buckets of the {@code LOCAL} failure mode; the Jedis client stays open. */
+    @Override
+    public void close() {
+        local.close();
+    }
+
+    private Decision decide(Policy policy, BucketKey key, long cost, boolean consume) {
+        String redisKey = keys.of(policy.name(), key);
+        if (!circuit.tryAcquirePermission()) {
+            return fallback(policy, key, cost, consume);
+        }
+        long start = System.nanoTime();
+        try {
+            Decision decision = script.run(transport, redisKey, policy, cost, consume);
+            circuit.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            return decision;
+        } catch (RuntimeException e) {
+            circuit.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
+            LOG.log(Level.DEBUG, "redis decision failed, the failure mode {0} answers: {1}", failureMode, e);
+            return fallback(policy, key, cost, consume);
+        }
+    }
+
+    private Decision fallback(Policy policy, BucketKey key, long cost, boolean consume) {
+        return switch (failureMode) {
+            case OPEN -> Decision.degraded(policy, true);
+            case CLOSED -> Decision.degraded(policy, false);
+            case LOCAL -> (consume ? local.consume(policy, key, cost) : local.peek(policy, key)).asDegraded();
+        };
+    }
+
+    private void circuitChanged(CircuitBreaker.StateTransition transition) {
+        CircuitState state = CircuitState.of(transition.getToState());
+        if (state == CircuitState.OPEN) {
+            LOG.log(Level.WARNING, "redis keeps failing; decisions go to the failure mode {0} for now", failureMode);
+        } else if (state == CircuitState.CLOSED) {
+            LOG.log(Level.INFO, "redis answers again; decisions go to redis");
+        }
+        for (Consumer<CircuitState> listener : circuitListeners) {
+            try {
+                listener.accept(state);
+            } catch (RuntimeException e) {
+                LOG.log(Level.DEBUG, "a circuit state listener failed", e);
+            }
+        }
+    }
+
+    /** Configures a {@link RedisBackend}. */
+    public static final class Builder {
+        private UnifiedJedis jedis;
+        private String keyPrefix = "r8";
+        private FailureMode failureMode = FailureMode.OPEN;
+        private MemoryBackend local;
+        private CircuitBreakerConfig circuitConfig = defaultCircuit();
+        private BucketScript script = BucketScript.load();
+
+        private Builder() {}
+
+        /**
+         * The client: a {@code JedisPooled}, {@code JedisSentineled} or {@code JedisCluster} (see {@link RedisClients}
+         * for ones with the small timeouts a limiter wants). A standalone or Sentinel client must not be built with
+         * a retrying command executor; a Cluster client's retries are bypassed for decisions.
+         */
+        public Builder jedis(UnifiedJedis jedis) {
+            this.jedis = requireNonNull(jedis, "jedis");
+            return this;
+        }
+
+        /** The first segment of every key; {@code r8} by default. It must not contain braces. */
+        public Builder keyPrefix(String keyPrefix) {
+            RedisKeys.of(keyPrefix);
+            this.keyPrefix = keyPrefix;
+            return this;
+        }
+
+        /** What answers while Redis is unavailable; {@link FailureMode#OPEN} by default. */
+        public Builder failureMode(FailureMode failureMode) {
+            this.failureMode = requireNonNull(failureMode, "failureMode");
+            return this;
+        }
+
+        /** The in-memory buckets of the {@code LOCAL} failure mode; a default {@link MemoryBackend} if not set. */
+        public Builder localBackend(MemoryBackend local) {
+            this.local = requireNonNull(local, "local");
+            return this;
+        }
+
+        /**
+         * The circuit breaker's configuration. By default it opens when half of the last 20 calls (at least 5) failed,
+         * and lets 2 trial calls through after 500 ms.
+         */
+        public Builder circuitBreaker(CircuitBreakerConfig config) {
+            this.circuitConfig = requireNonNull(config, "config");
+            return this;
+        }
+
+        Builder script(BucketScript script) {
+            this.script = requireNonNull(script, "script");
+            return this;
+        }
+
+        /** The backend. */
+        public RedisBackend build() {
+            return new RedisBackend(this);
+        }
+
+        private static CircuitBreakerConfig defaultCircuit() {
+            return CircuitBreakerConfig.custom()
+                    .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                    .slidingWindowSize(20)
+                    .minimumNumberOfCalls(5)
+                    .failureRateThreshold(50)
+                    .waitDurationInOpenState(Duration.ofMillis(500))
+                    .permittedNumberOfCallsInHalfOpenState(2)
+                    .build();
+        }
+    }
+}

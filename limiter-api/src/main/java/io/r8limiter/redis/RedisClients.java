@@ -1,0 +1,72 @@
+package io.r8limiter.redis;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+import java.util.Set;
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.JedisCluster;
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.JedisSentineled;
+
+/**
+ * Jedis clients configured for a rate limiter: small connect and read timeouts, a pool that never makes a caller
+ * wait longer than the timeout for a connection, and no retries of a command that may have reached the server.
+ *
+ * @since 0.1
+ */
+public final class RedisClients {
+
+    /** The default connect and read timeout. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(200);
+
+    private RedisClients() {}
+
+    /** A client of one standalone Redis server. */
+    public static JedisPooled standalone(HostAndPort server, Duration timeout) {
+        return new JedisPooled(pool(timeout), requireNonNull(server, "server"), config(timeout));
+    }
+
+    /** A client of the master that the Sentinels of {@code masterName} point to; follows failovers. */
+    public static JedisSentineled sentinel(String masterName, Set<HostAndPort> sentinels, Duration timeout) {
+        return new JedisSentineled(masterName, config(timeout), pool(timeout), sentinels, config(timeout));
+    }
+
+    /**
+     * A Redis Cluster client. Its own retries (two attempts within twice the timeout) apply only to resets, which
+     * are safe to repeat; decisions go through the slot's connection and are never resent after a timeout.
+     */
+    public static JedisCluster cluster(Set<HostAndPort> seeds, Duration timeout) {
+        return new JedisCluster(seeds, config(timeout), 2, timeout.multipliedBy(2), pool(timeout));
+    }
+
+    /** Connect and read timeouts of {@code timeout}. */
+    public static JedisClientConfig config(Duration timeout) {
+        int millis = Math.toIntExact(checked(timeout).toMillis());
+        return DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(millis)
+                .socketTimeoutMillis(millis)
+                .build();
+    }
+
+    private static GenericObjectPoolConfig<Connection> pool(Duration timeout) {
+        GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
+        pool.setMaxTotal(64);
+        pool.setMaxIdle(64);
+        pool.setMaxWait(checked(timeout));
+        pool.setJmxEnabled(false);
+        return pool;
+    }
+
+    private static Duration checked(Duration timeout) {
+        requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero() || timeout.toMillis() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("timeout must be positive but was " + timeout);
+        }
+        return timeout;
+    }
+}

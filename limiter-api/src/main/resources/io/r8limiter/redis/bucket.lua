@@ -1,0 +1,199 @@
+-- r8limiter token bucket, storage schema 1. The arithmetic mirrors io.r8limiter.internal.BucketMath and
+-- BucketState.decide exactly: per limit, the state is the deficit below capacity in units where one token is
+-- P units and one microsecond is T units, so every refill and debit is a whole number. Every value formed below
+-- stays under 2^53, where Lua's doubles are exact; integer division goes through math.fmod, which is exact.
+--
+-- KEYS[1]  the bucket's hash: field t (server time in microseconds of the last write) and, per limit i,
+--          d<i> (deficit) and p<i> (the P the deficit was written in, so a policy change can convert it)
+-- ARGV     mode (1 consume, 0 peek), cost, n, then capacity, T and P of each of the n limits
+-- reply    {allowed, n, then remaining, reset ms, retry-after ms of each limit}, integers only
+
+local function server_micros()
+    local time = redis.call('TIME')
+    return tonumber(time[1]) * 1000000 + tonumber(time[2])
+end
+
+-- floor(a / b) and the remainder, for integers 0 <= a and 0 < b below 2^53
+local function divmod(a, b)
+    local r = math.fmod(a, b)
+    return (a - r) / b, r
+end
+
+local function ceil_div(a, b)
+    local q, r = divmod(a, b)
+    if r > 0 then
+        return q + 1
+    end
+    return q
+end
+
+local function millis_until_refilled(deficit, t)
+    if deficit <= 0 then
+        return 0
+    end
+    return ceil_div(ceil_div(deficit, t), 1000)
+end
+
+-- the deficit after elapsed microseconds of refill; elapsed * t is formed only when it is below the deficit
+local function refill(deficit, elapsed, t)
+    if elapsed <= 0 or deficit == 0 then
+        return deficit
+    end
+    if elapsed >= ceil_div(deficit, t) then
+        return 0
+    end
+    return deficit - elapsed * t
+end
+
+-- ceil(r * b / c) for 0 <= r < c: r * b may pass 2^53, so multiply bit by bit, keeping quotient and remainder
+local function mul_div_ceil(r, b, c)
+    local bits = {}
+    while b > 0 do
+        local bit = math.fmod(b, 2)
+        bits[#bits + 1] = bit
+        b = (b - bit) / 2
+    end
+    local q, rem = 0, 0
+    for i = #bits, 1, -1 do
+        q = q * 2
+        if rem >= c - rem then
+            rem = rem - (c - rem)
+            q = q + 1
+        else
+            rem = rem * 2
+        end
+        if bits[i] == 1 then
+            if rem >= c - r then
+                rem = rem - (c - r)
+                q = q + 1
+            else
+                rem = rem + r
+            end
+        end
+    end
+    if rem > 0 then
+        q = q + 1
+    end
+    return q
+end
+
+-- a deficit written under old_p units per token, in new_p units: the same missing fraction of a token per
+-- token, rounded up, and never more than an empty bucket
+local function convert(deficit, old_p, new_p, capacity)
+    local full = capacity * new_p
+    if old_p == new_p then
+        return math.min(deficit, full)
+    end
+    local tokens, part = divmod(deficit, old_p)
+    if tokens >= capacity then
+        return full
+    end
+    return math.min(tokens * new_p + mul_div_ceil(part, new_p, old_p), full)
+end
+
+local function whole(s)
+    local x = tonumber(s)
+    if x == nil or x ~= math.floor(x) or x >= 9007199254740992 or x <= -9007199254740992 then
+        return nil
+    end
+    return x
+end
+
+local function integer(x)
+    return string.format('%.0f', x)
+end
+
+local key = KEYS[1]
+local consume = ARGV[1] == '1'
+local cost = whole(ARGV[2])
+local n = whole(ARGV[3])
+if cost == nil or cost <= 0 then
+    return redis.error_reply('ERR r8limiter: cost must be positive but was ' .. tostring(ARGV[2]))
+end
+if n == nil or n < 1 or #ARGV < 3 + 3 * n then
+    return redis.error_reply('ERR r8limiter: malformed limits')
+end
+
+local capacity, per_micro, per_token = {}, {}, {}
+local fields = { 't' }
+for i = 1, n do
+    capacity[i] = whole(ARGV[3 * i + 1])
+    per_micro[i] = whole(ARGV[3 * i + 2])
+    per_token[i] = whole(ARGV[3 * i + 3])
+    if capacity[i] == nil or per_micro[i] == nil or per_token[i] == nil
+            or capacity[i] < 1 or per_micro[i] < 1 or per_token[i] < 1 then
+        return redis.error_reply('ERR r8limiter: malformed limit ' .. i)
+    end
+    if cost > capacity[i] then
+        return redis.error_reply('ERR r8limiter: cost ' .. integer(cost) .. ' exceeds the capacity '
+                .. integer(capacity[i]))
+    end
+    fields[2 * i] = 'd' .. i
+    fields[2 * i + 1] = 'p' .. i
+end
+
+local stored = redis.call('HMGET', key, unpack(fields))
+local now = server_micros()
+local last = whole(stored[1])
+local elapsed, time = 0, now
+if last ~= nil then
+    elapsed = math.max(0, now - last)
+    time = math.max(last, now)
+end
+
+-- refill, then check every limit
+local deficit = {}
+local fits = true
+for i = 1, n do
+    local d = 0
+    if last ~= nil then
+        d = whole(stored[2 * i]) or 0
+        d = convert(d, whole(stored[2 * i + 1]) or per_token[i], per_token[i], capacity[i])
+    end
+    deficit[i] = refill(d, elapsed, per_micro[i])
+    if deficit[i] > (capacity[i] - cost) * per_token[i] then
+        fits = false
+    end
+end
+
+-- debit all or none, and report every limit
+local take = fits and consume
+local reply = { fits and 1 or 0, n }
+local ttl = 0
+for i = 1, n do
+    if take then
+        deficit[i] = deficit[i] + cost * per_token[i]
+    end
+    local room = capacity[i] * per_token[i] - deficit[i]
+    local wait = 0
+    if not fits then
+        wait = millis_until_refilled(deficit[i] - (capacity[i] - cost) * per_token[i], per_micro[i])
+    end
+    local reset = millis_until_refilled(deficit[i], per_micro[i])
+    reply[3 * i] = divmod(room, per_token[i])
+    reply[3 * i + 1] = reset
+    reply[3 * i + 2] = wait
+    ttl = math.max(ttl, reset)
+end
+
+-- store the state with its expiry in this same call; a denial or a peek writes nothing
+if take then
+    local state = { 't', integer(time) }
+    for i = 1, n do
+        state[#state + 1] = 'd' .. i
+        state[#state + 1] = integer(deficit[i])
+        state[#state + 1] = 'p' .. i
+        state[#state + 1] = integer(per_token[i])
+    end
+    redis.call('DEL', key)
+    redis.call('HSET', key, unpack(state))
+    redis.call('PEXPIRE', key, ttl)
+elseif consume and last ~= nil and redis.call('PTTL', key) == -1 then
+    -- only a key written by something else lacks an expiry; a bucket never outlives its time to full
+    if ttl > 0 then
+        redis.call('PEXPIRE', key, ttl)
+    else
+        redis.call('DEL', key)
+    end
+end
+return reply
