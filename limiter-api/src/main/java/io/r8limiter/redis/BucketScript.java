@@ -98,7 +98,8 @@ final class BucketScript {
      * those of the tightest limit (fewest whole tokens, ties to the longer reset), as the memory engine reports.
      */
     static Decision decision(Policy policy, Object reply) {
-        if (!(reply instanceof List<?> values) || values.size() != 2 + 3 * policy.limits().size()) {
+        if (!(reply instanceof List<?> values)
+                || values.size() != 2 + 3 * policy.limits().size()) {
             throw new IllegalStateException("unexpected bucket script reply " + reply);
         }
         List<LimitStatus> statuses = new ArrayList<>(policy.limits().size());
@@ -120,7 +121,8 @@ final class BucketScript {
         }
         LimitStatus t = statuses.get(tightest);
         boolean allowed = number(values, 0) == 1;
-        return new Decision(allowed, t.remaining(), t.resetMillis(), retry, t.limit().capacity(), false, statuses);
+        return new Decision(
+                allowed, t.remaining(), t.resetMillis(), retry, t.limit().capacity(), false, statuses);
     }
 
     private static long number(List<?> values, int index) {

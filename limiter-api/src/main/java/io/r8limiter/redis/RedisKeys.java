@@ -54,7 +54,9 @@ final class RedisKeys {
     String forId(String id) {
         byte[] digest = digest(id);
         String tag = HexFormat.of().formatHex(digest, 0, 4);
-        String stored = storedLiterally(id) ? id : Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+        String stored = storedLiterally(id)
+                ? id
+                : Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
         return prefix + tag + "}:" + stored;
     }
 

@@ -295,7 +295,9 @@ abstract class BackendContract {
 
         List<Decision> allowed = decisions.stream().filter(Decision::allowed).toList();
         assertThat(allowed).hasSize(10);
-        assertThat(allowed).extracting(Decision::remaining).containsExactlyInAnyOrder(9L, 8L, 7L, 6L, 5L, 4L, 3L, 2L, 1L, 0L);
+        assertThat(allowed)
+                .extracting(Decision::remaining)
+                .containsExactlyInAnyOrder(9L, 8L, 7L, 6L, 5L, 4L, 3L, 2L, 1L, 0L);
         for (Decision denied : decisions.stream().filter(Decision::denied).toList()) {
             assertThat(denied.remaining()).isZero();
             assertThat(denied.limit()).isEqualTo(10);

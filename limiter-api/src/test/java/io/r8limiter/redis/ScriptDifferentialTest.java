@@ -126,19 +126,21 @@ class ScriptDifferentialTest {
     }
 
     private static Limit randomLimit(SplittableRandom random) {
-        long capacity = switch (random.nextInt(4)) {
-            case 0 -> 1 + random.nextInt(5);
-            case 1 -> 1 + random.nextInt(1000);
-            case 2 -> 1 + random.nextLong(3_000_000_000L);
-            default -> 1 + random.nextLong(1_000_000_000_000L);
-        };
+        long capacity =
+                switch (random.nextInt(4)) {
+                    case 0 -> 1 + random.nextInt(5);
+                    case 1 -> 1 + random.nextInt(1000);
+                    case 2 -> 1 + random.nextLong(3_000_000_000L);
+                    default -> 1 + random.nextLong(1_000_000_000_000L);
+                };
         long refill = random.nextBoolean() ? capacity : 1 + random.nextLong(Math.min(capacity * 2, 1_000_000_000L));
-        long periodMillis = switch (random.nextInt(4)) {
-            case 0 -> 1 + random.nextInt(1000);
-            case 1 -> 1 + random.nextInt(60_000);
-            case 2 -> 3_600_000L * (1 + random.nextInt(24));
-            default -> 1 + random.nextLong(Duration.ofDays(30).toMillis());
-        };
+        long periodMillis =
+                switch (random.nextInt(4)) {
+                    case 0 -> 1 + random.nextInt(1000);
+                    case 1 -> 1 + random.nextInt(60_000);
+                    case 2 -> 3_600_000L * (1 + random.nextInt(24));
+                    default -> 1 + random.nextLong(Duration.ofDays(30).toMillis());
+                };
         return Limit.of(capacity, refill, Duration.ofMillis(periodMillis));
     }
 
