@@ -91,6 +91,7 @@ public final class RedisClusterProcess implements AutoCloseable {
                 .option("--cluster-enabled", "yes")
                 .option("--cluster-config-file", "nodes.conf")
                 .option("--cluster-node-timeout", Long.toString(NODE_TIMEOUT.toMillis()))
+                .option("--repl-diskless-sync-delay", "0")
                 .start();
     }
 
