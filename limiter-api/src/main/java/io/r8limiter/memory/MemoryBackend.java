@@ -27,13 +27,16 @@ import java.util.concurrent.atomic.AtomicReference;
  * information, so a sweep drops it; the sweep runs, on the sweep executor, after as many new keys as there were
  * live ones at the last sweep, or once a sweep interval has passed, so its cost is amortized over the decisions.
  *
- * <p>At the cap on live keys ({@link Builder#maxKeys}), a sweep runs at once; if every bucket is still in use, a
- * request for a key not yet held is denied, with a retry time of the cost's refill from empty, until buckets are
+ * <p>At the cap on live keys ({@link Builder#maxKeys}), a sweep runs on the deciding thread (at most once a second
+ * or once per eighth of the cap in refusals); if every bucket is still in use, a request for a key not yet held is
+ * denied, with a retry time of the cost's refill from empty, until buckets are
  * dropped. Buckets already held are never evicted early, so the cap never hands anyone a free refill.
  *
  * @since 0.1
  */
 public final class MemoryBackend implements RateLimitBackend {
+
+    private static final long CAP_SWEEP_INTERVAL_MICROS = 1_000_000;
 
     private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
     private final TimeSource time;
@@ -43,6 +46,7 @@ public final class MemoryBackend implements RateLimitBackend {
     private final Executor sweepExecutor;
     private final AtomicBoolean sweeping = new AtomicBoolean();
     private final AtomicLong createdSinceSweep = new AtomicLong();
+    private final AtomicLong refusedSinceSweep = new AtomicLong();
     private volatile long lastSweepMicros;
     private volatile long liveAtLastSweep;
 
@@ -133,17 +137,15 @@ public final class MemoryBackend implements RateLimitBackend {
             lastSweepMicros = now;
             liveAtLastSweep = buckets.size();
             createdSinceSweep.set(0);
+            refusedSinceSweep.set(0);
         } finally {
             sweeping.set(false);
         }
     }
 
     private Bucket create(String id, long now) {
-        if (buckets.size() >= maxKeys) {
-            sweep();
-            if (buckets.size() >= maxKeys) {
-                return null;
-            }
+        if (buckets.size() >= maxKeys && !sweptAtCap(now)) {
+            return null;
         }
         Bucket fresh = new Bucket();
         Bucket existing = buckets.putIfAbsent(id, fresh);
@@ -154,6 +156,19 @@ public final class MemoryBackend implements RateLimitBackend {
             requestSweep();
         }
         return fresh;
+    }
+
+    /**
+     * At the cap, sweeps on the calling thread, but only after enough refusals or time to pay for a full pass, so a
+     * flood of new keys cannot turn every request into a scan. Returns whether there is room now.
+     */
+    private boolean sweptAtCap(long now) {
+        boolean due = refusedSinceSweep.incrementAndGet() >= Math.max(1, maxKeys / 8)
+                || now - lastSweepMicros >= CAP_SWEEP_INTERVAL_MICROS;
+        if (due) {
+            sweep();
+        }
+        return buckets.size() < maxKeys;
     }
 
     private void maybeSweep(long now) {

@@ -1,0 +1,72 @@
+package io.r8limiter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** C07 and C08 on the core builder: bad values are refused up front, naming the field and the value. */
+class PolicyValidationTest {
+
+    @Test
+    void zeroOrNegativeValues_areRefused_namingTheField() {
+        assertThatThrownBy(() -> Limit.of(0, 10, Duration.ofSeconds(1)))
+                .hasMessage("capacity must be positive but was 0");
+        assertThatThrownBy(() -> Limit.of(10, 0, Duration.ofSeconds(1)))
+                .hasMessage("refillTokens must be positive but was 0");
+        assertThatThrownBy(() -> Limit.of(-1, 10, Duration.ofSeconds(1)))
+                .hasMessage("capacity must be positive but was -1");
+        assertThatThrownBy(() -> Limit.of(10, 10, Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("refillPeriod must be between 1ms and 30 days but was 0ms");
+        assertThatThrownBy(() -> Limit.of(10, 10, Duration.ofMillis(-1000)))
+                .hasMessageStartingWith("refillPeriod must be between 1ms and 30 days but was -1000ms");
+    }
+
+    @Test
+    void overflowingValues_areRefused_namingThem() {
+        assertThatThrownBy(() -> Limit.of(Long.MAX_VALUE, 10, Duration.ofSeconds(1)))
+                .hasMessageContaining("capacity must be at most")
+                .hasMessageContaining(Long.toString(Long.MAX_VALUE));
+        assertThatThrownBy(() -> Limit.of(10, 10, Duration.ofDays(31))).hasMessageContaining("refillPeriod");
+        assertThatThrownBy(() -> Limit.of(1_000_000_000_000L, 1, Duration.ofDays(30)))
+                .hasMessageContaining("capacity=1000000000000 refillTokens=1 refillPeriod=2592000000ms");
+    }
+
+    @Test
+    void supportedRanges_areAccepted() {
+        assertThat(Limit.of(1_000_000_000_000L, 1_000_000_000_000L, Duration.ofDays(30))
+                        .capacity())
+                .isEqualTo(1_000_000_000_000L);
+        assertThat(Limit.of(1_000_000_000_000L, 1_000_000_000L, Duration.ofSeconds(1))
+                        .refillTokens())
+                .isEqualTo(1_000_000_000L);
+        assertThat(Limit.of(100, 1, Duration.ofDays(30)).capacity()).isEqualTo(100);
+        assertThat(Limit.of(3_000_000_000L, 3_000_000_000L, Duration.ofDays(1)).capacity())
+                .isEqualTo(3_000_000_000L);
+        assertThat(Limit.of(5, 5, Duration.ofMillis(1)).refillPeriodMillis()).isEqualTo(1);
+    }
+
+    @Test
+    void policyWithoutLimits_orWithoutName_isRefused() {
+        assertThatThrownBy(() -> Policy.builder("p").build()).hasMessage("policy p must have at least one limit");
+        assertThatThrownBy(() -> Policy.of(" ", Limit.perPeriod(1, Duration.ofSeconds(1))))
+                .hasMessageContaining("policy name");
+    }
+
+    @Test
+    void sameNameTwice_isRefused() {
+        Policy p = Policy.of("p", Limit.perPeriod(1, Duration.ofSeconds(1)));
+
+        assertThatThrownBy(() -> LocalPolicyStore.of(p, p)).hasMessage("policy 'p' is defined twice");
+    }
+
+    @Test
+    void fillTime_ofAnEmptyBucket_isRoundedUp() {
+        assertThat(Limit.of(3, 3, Duration.ofMinutes(1)).millisToFillFromEmpty())
+                .isEqualTo(60_000);
+        assertThat(Limit.of(10, 3, Duration.ofSeconds(1)).millisToFillFromEmpty())
+                .isEqualTo(3_334);
+    }
+}
