@@ -16,8 +16,6 @@ final class ClusterFormation {
 
     private static final int[][] RANGES = {{0, 5460}, {5461, 10922}, {10923, 16383}};
 
-    private static final Duration POLL = Duration.ofMillis(50);
-
     private ClusterFormation() {}
 
     static void form(RedisClusterProcess cluster, Duration timeout) {
@@ -46,40 +44,24 @@ final class ClusterFormation {
     }
 
     static boolean isHealthy(RedisClusterProcess cluster) {
-        try {
-            return problem(cluster) == null;
-        } catch (RuntimeException e) {
-            return false;
-        }
+        return Poll.check(() -> problem(cluster)) == null;
     }
 
     static void awaitHealthy(RedisClusterProcess cluster, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        @Nullable String problem = "not checked yet";
-        while (System.nanoTime() < deadline) {
-            try {
-                problem = problem(cluster);
-            } catch (RuntimeException e) {
-                problem = e.toString();
-            }
-            if (problem == null) {
-                return;
-            }
-            RedisServerProcess.sleep(POLL);
-        }
-        throw new IllegalStateException(cluster + " not healthy within " + timeout + ": " + problem);
+        Poll.await(timeout, cluster + " to be healthy", () -> problem(cluster));
     }
 
     private static void awaitAllKnown(RedisClusterProcess cluster, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
         int expected = cluster.nodes().size();
-        while (System.nanoTime() < deadline) {
-            if (cluster.nodes().stream().allMatch(node -> knownNodes(node) == expected)) {
-                return;
+        Poll.await(timeout, "the nodes of " + cluster + " to meet", () -> {
+            for (RedisServerProcess node : cluster.nodes()) {
+                int known = knownNodes(node);
+                if (known != expected) {
+                    return node + " knows " + known + " of " + expected + " nodes";
+                }
             }
-            RedisServerProcess.sleep(POLL);
-        }
-        throw new IllegalStateException(cluster + ": nodes did not all meet within " + timeout);
+            return null;
+        });
     }
 
     private static int knownNodes(RedisServerProcess node) {

@@ -1,14 +1,11 @@
 package io.r8limiter.testkit;
 
-import static java.util.Objects.requireNonNull;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.HostAndPort;
@@ -43,8 +40,6 @@ public final class RedisSentinelGroup implements AutoCloseable {
     public static final String MASTER_NAME = "mymaster";
 
     private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(30);
-
-    private static final Duration POLL = Duration.ofMillis(50);
 
     private final List<RedisServerProcess> servers;
 
@@ -188,7 +183,7 @@ public final class RedisSentinelGroup implements AutoCloseable {
         RedisServerProcess old = primary();
         RedisServerProcess next = replica();
         old.kill();
-        await(timeout, "sentinels to promote " + next, () -> promotionProblem(next));
+        Poll.await(timeout, "sentinels to promote " + next, () -> promotionProblem(next));
         return next;
     }
 
@@ -205,7 +200,7 @@ public final class RedisSentinelGroup implements AutoCloseable {
     }
 
     private void awaitSettled(RedisServerProcess primary, RedisServerProcess replica) {
-        await(SETTLE_TIMEOUT, "the sentinel group to settle", () -> settleProblem(primary, replica));
+        Poll.await(SETTLE_TIMEOUT, "the sentinel group to settle", () -> settleProblem(primary, replica));
     }
 
     private @Nullable String settleProblem(RedisServerProcess primary, RedisServerProcess replica) {
@@ -257,23 +252,5 @@ public final class RedisSentinelGroup implements AutoCloseable {
             List<String> address = jedis.sentinelGetMasterAddrByName(MASTER_NAME);
             return new HostAndPort(address.get(0), Integer.parseInt(address.get(1)));
         }
-    }
-
-    private static void await(Duration timeout, String what, Supplier<@Nullable String> problem) {
-        requireNonNull(timeout, "timeout");
-        long deadline = System.nanoTime() + timeout.toNanos();
-        @Nullable String last = "not checked yet";
-        while (System.nanoTime() < deadline) {
-            try {
-                last = problem.get();
-            } catch (RuntimeException e) {
-                last = e.toString();
-            }
-            if (last == null) {
-                return;
-            }
-            RedisServerProcess.sleep(POLL);
-        }
-        throw new IllegalStateException("timed out after " + timeout + " waiting for " + what + ": " + last);
     }
 }

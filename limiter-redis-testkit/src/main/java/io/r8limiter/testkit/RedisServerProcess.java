@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
@@ -161,7 +160,7 @@ public final class RedisServerProcess implements AutoCloseable {
             resume();
         }
         current.destroy();
-        awaitExit(current, Duration.ofSeconds(5));
+        OsProcesses.awaitExit(current, Duration.ofSeconds(5));
     }
 
     /** Kills the server at once with SIGKILL, as a crash would, and waits for it to exit. */
@@ -171,7 +170,7 @@ public final class RedisServerProcess implements AutoCloseable {
             return;
         }
         current.destroyForcibly();
-        awaitExit(current, Duration.ofSeconds(5));
+        OsProcesses.awaitExit(current, Duration.ofSeconds(5));
     }
 
     /** Kills the server if it runs and starts it again on the same port; the data is gone, the options stay. */
@@ -182,13 +181,13 @@ public final class RedisServerProcess implements AutoCloseable {
 
     /** Suspends the process (SIGSTOP): it keeps its port and connections but answers nothing until resumed. */
     public synchronized void pause() {
-        signal("STOP", requireRunning());
+        OsProcesses.signal("STOP", requireRunning());
         paused = true;
     }
 
     /** Continues a {@linkplain #pause() paused} process (SIGCONT). */
     public synchronized void resume() {
-        signal("CONT", requireRunning());
+        OsProcesses.signal("CONT", requireRunning());
         paused = false;
     }
 
@@ -239,7 +238,7 @@ public final class RedisServerProcess implements AutoCloseable {
     }
 
     private void startProcess() {
-        Process started = spawn(command());
+        Process started = OsProcesses.spawn(command(), directory, directory.resolve("redis.log"));
         process = started;
         paused = false;
         RedisRuntime.get().register(started);
@@ -271,25 +270,6 @@ public final class RedisServerProcess implements AutoCloseable {
         }
     }
 
-    private Process spawn(List<String> command) {
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .directory(directory.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(
-                        directory.resolve("redis.log").toFile()));
-        for (int attempt = 0; ; attempt++) {
-            try {
-                return builder.start();
-            } catch (IOException e) {
-                // a freshly written binary can be briefly "text file busy" while another thread forks
-                if (attempt >= 10 || !String.valueOf(e.getMessage()).contains("busy")) {
-                    throw new UncheckedIOException("cannot start " + command, e);
-                }
-                sleep(Duration.ofMillis(50));
-            }
-        }
-    }
-
     private void awaitPing(Process started) {
         long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
@@ -300,7 +280,7 @@ public final class RedisServerProcess implements AutoCloseable {
             if (answersPing()) {
                 return;
             }
-            sleep(Duration.ofMillis(20));
+            OsProcesses.sleep(Duration.ofMillis(20));
         }
         started.destroyForcibly();
         throw new IllegalStateException("redis-server " + name + " on port " + port + " did not answer PING within "
@@ -321,42 +301,6 @@ public final class RedisServerProcess implements AutoCloseable {
             throw new IllegalStateException(this + " is not running");
         }
         return current;
-    }
-
-    private static void signal(String signal, Process target) {
-        try {
-            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(target.pid()))
-                    .redirectErrorStream(true)
-                    .start();
-            if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-                throw new IllegalStateException("kill -" + signal + " " + target.pid() + " failed");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot run kill -" + signal, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while sending SIG" + signal, e);
-        }
-    }
-
-    private static void awaitExit(Process target, Duration timeout) {
-        try {
-            if (!target.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                target.destroyForcibly().waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for redis-server to exit", e);
-        }
-    }
-
-    static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
     }
 
     /**
