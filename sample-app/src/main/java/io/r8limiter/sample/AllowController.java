@@ -2,9 +2,12 @@ package io.r8limiter.sample;
 
 import io.r8limiter.BucketKey;
 import io.r8limiter.Decision;
-import io.r8limiter.Policy;
 import io.r8limiter.RateLimiter;
+import io.r8limiter.web.HttpAnswer;
+import io.r8limiter.web.HttpHeader;
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -14,17 +17,24 @@ import org.springframework.web.bind.annotation.RestController;
  * {@code POST /allow}: may this user spend {@code cost} tokens on this resource now?
  *
  * <p>A denial is still a 200: the caller asked for a decision and got one. The RateLimit header fields are set as the
- * filters set them, so a gateway calling this service can pass them on to its own client.
+ * filters set them ({@code RateLimit-Policy}, {@code RateLimit}, and {@code Retry-After} on a denial), so a gateway
+ * calling this service can pass them on to its own client; {@code r8limiter.headers.enabled=false} leaves out the
+ * RateLimit fields of allowed decisions.
  */
 @RestController
 class AllowController {
 
     private final RateLimiter limiter;
     private final Resources resources;
+    private final boolean headersOnAllowed;
 
-    AllowController(RateLimiter limiter, Resources resources) {
+    AllowController(
+            RateLimiter limiter,
+            Resources resources,
+            @Value("${r8limiter.headers.enabled:true}") boolean headersOnAllowed) {
         this.limiter = limiter;
         this.resources = resources;
+        this.headersOnAllowed = headersOnAllowed;
     }
 
     @PostMapping(path = "/allow", produces = "application/json")
@@ -39,9 +49,16 @@ class AllowController {
         String policyName = resources.policyFor(name);
         Decision decision = limiter.tryConsume(policyName, key, tokens);
 
-        Policy policy = limiter.policies().require(policyName);
         return ResponseEntity.ok()
-                .headers(RateLimitHeaders.of(policy, decision))
+                .headers(headers(HttpAnswer.of(policyName, decision, headersOnAllowed)))
                 .body(AllowResponse.of(decision));
+    }
+
+    private static HttpHeaders headers(HttpAnswer answer) {
+        HttpHeaders headers = new HttpHeaders();
+        for (HttpHeader h : answer.headers()) {
+            headers.add(h.name(), h.value());
+        }
+        return headers;
     }
 }

@@ -5,6 +5,8 @@ import io.r8limiter.LocalPolicyStore;
 import io.r8limiter.Policy;
 import io.r8limiter.PolicyStore;
 import io.r8limiter.RateLimiter;
+import io.r8limiter.stats.LocalStats;
+import io.r8limiter.stats.RateLimitStats;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +19,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
-/** Until the starter provides them: the policy store from {@code r8limiter.policies} and an in-memory limiter. */
+/**
+ * Until the starter provides them: the policy store from {@code r8limiter.policies}, local stats and an in-memory
+ * limiter.
+ */
 @Configuration(proxyBeanMethods = false)
 class InterimLimiterConfiguration {
 
@@ -34,9 +39,15 @@ class InterimLimiterConfiguration {
 
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    RateLimiter rateLimiter(PolicyStore policies, ObjectProvider<DecisionListener> listeners) {
-        RateLimiter.Builder builder = RateLimiter.builder().policies(policies);
-        listeners.orderedStream().forEach(builder::listener);
+    RateLimitStats rateLimitStats() {
+        return LocalStats.ofDefaults();
+    }
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    RateLimiter rateLimiter(PolicyStore policies, RateLimitStats stats, ObjectProvider<DecisionListener> listeners) {
+        RateLimiter.Builder builder = RateLimiter.builder().policies(policies).listener(stats);
+        listeners.orderedStream().filter(l -> l != stats).forEach(builder::listener);
         return builder.build();
     }
 

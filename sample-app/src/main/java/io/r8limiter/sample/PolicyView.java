@@ -24,7 +24,7 @@ import org.jspecify.annotations.Nullable;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record PolicyView(
-        @JsonProperty("resource") @Nullable String resource,
+        @JsonProperty("resource") @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable String resource,
         @JsonProperty("name") String name,
         @JsonProperty("capacity") @Nullable Long capacity,
         @JsonProperty("refill_tokens") @Nullable Long refillTokens,

@@ -1,31 +1,42 @@
 package io.r8limiter.sample;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.r8limiter.BucketKey;
+import io.r8limiter.stats.Offender;
+import io.r8limiter.stats.RateLimitStats;
+import io.r8limiter.stats.Totals;
 import java.util.List;
-import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** {@code GET /admin/stats}: decision totals and the users denied most, most denials first. */
+/**
+ * {@code GET /admin/stats?limit=50}: decision totals over the stats window and the users denied most, most denials
+ * first. With Redis the figures are fleet-wide; in memory they are this instance's.
+ */
 @RestController
 class StatsController {
 
+    /** The most offenders one call may ask for. */
     static final int MAX_LIMIT = 1000;
 
-    private final LocalStats stats;
+    private final RateLimitStats stats;
 
-    StatsController(LocalStats stats) {
+    StatsController(RateLimitStats stats) {
         this.stats = stats;
     }
 
     @GetMapping(path = "/admin/stats", produces = "application/json")
     StatsView stats(@RequestParam(name = "limit", required = false, defaultValue = "50") String limit) {
         int n = parseLimit(limit);
-        List<Offender> offenders =
-                stats.topOffenders(n).stream().map(StatsController::offender).toList();
-        return new StatsView(new Totals(stats.allowed(), stats.denied()), offenders);
+        Totals totals = stats.totals();
+        List<OffenderView> offenders =
+                stats.topOffenders(n).stream().map(OffenderView::of).toList();
+        return new StatsView(
+                new TotalsView(totals.allowed(), totals.denied(), totals.degraded()),
+                stats.window().toMillis(),
+                offenders);
     }
 
     private static int parseLimit(String raw) {
@@ -36,18 +47,27 @@ class StatsController {
         return Integer.parseInt(raw);
     }
 
-    private static Offender offender(Map.Entry<BucketKey, Long> e) {
-        List<String> parts = e.getKey().parts();
-        return new Offender(parts.get(0), parts.size() > 1 ? parts.get(1) : null, e.getValue());
-    }
-
     record StatsView(
-            @JsonProperty("totals") Totals totals, @JsonProperty("top_offenders") List<Offender> topOffenders) {}
+            @JsonProperty("totals") TotalsView totals,
+            @JsonProperty("window_ms") long windowMillis,
+            @JsonProperty("top_offenders") List<OffenderView> topOffenders) {}
 
-    record Totals(@JsonProperty("allowed") long allowed, @JsonProperty("denied") long denied) {}
+    record TotalsView(
+            @JsonProperty("allowed") long allowed,
+            @JsonProperty("denied") long denied,
+            @JsonProperty("degraded") long degraded) {}
 
-    record Offender(
+    /** One offender: the key's parts as the caller sent them, the deciding policy and the denials counted. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record OffenderView(
             @JsonProperty("user_id") String userId,
-            @JsonProperty("resource") String resource,
-            @JsonProperty("denied") long denied) {}
+            @JsonProperty("resource") @Nullable String resource,
+            @JsonProperty("policy") String policy,
+            @JsonProperty("denied") long denied) {
+
+        static OffenderView of(Offender o) {
+            List<String> parts = o.key().parts();
+            return new OffenderView(parts.get(0), parts.size() > 1 ? parts.get(1) : null, o.policy(), o.denied());
+        }
+    }
 }

@@ -56,7 +56,9 @@ class AllowEndpointTest extends ServiceTestBase {
         assertThat(answers)
                 .extracting(a -> a.header("RateLimit"))
                 .containsExactly(
-                        "\"r1\";r=2;t=20", "\"r1\";r=1;t=40", "\"r1\";r=0;t=60", "\"r1\";r=0;t=60", "\"r1\";r=0;t=60");
+                        "\"r1\";r=2;t=20", "\"r1\";r=1;t=20", "\"r1\";r=0;t=20", "\"r1\";r=0;t=20", "\"r1\";r=0;t=20");
+        assertThat(answers).extracting(a -> a.header("RateLimit-Policy")).containsOnly("\"r1\";q=3;w=60");
+        assertThat(answers).extracting(a -> a.header("Retry-After")).containsExactly(null, null, null, "20", "20");
         Answer peek = api.admin("GET", "/admin/tokens?user_id=" + Api.enc(user) + "&resource=r1");
         assertThat(peek.json().path("remaining").longValue()).isZero();
     }

@@ -1,0 +1,167 @@
+package io.r8limiter.sample;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.r8limiter.sample.Api.Answer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/** {@code /admin/policy}: listing, runtime overrides and their removal, and the values it refuses. */
+class PolicyAdminTest extends ServiceTestBase {
+
+    @Test
+    void list_showsConfiguredPoliciesWithVersionAndSource() {
+        Answer list = api.admin("GET", "/admin/policy");
+
+        assertThat(list.status()).isEqualTo(200);
+        JsonNode def = find(list.json(), "default");
+        assertThat(def.path("resource").isNull()).isTrue();
+        assertThat(def.path("capacity").longValue()).isEqualTo(3);
+        assertThat(def.path("refill_tokens").longValue()).isEqualTo(3);
+        assertThat(def.path("refill_period_ms").longValue()).isEqualTo(60_000);
+        assertThat(def.path("version").longValue()).isZero();
+        assertThat(def.path("source").stringValue()).isEqualTo("configuration");
+    }
+
+    @Test
+    void put_replacesThePolicyAndReturnsIt() {
+        Answer put = api.putPolicy("search", 7, 7, 1_000);
+
+        assertThat(put.status()).isEqualTo(200);
+        assertThat(put.json().path("resource").stringValue()).isEqualTo("search");
+        assertThat(put.json().path("capacity").longValue()).isEqualTo(7);
+        assertThat(put.json().path("refill_period_ms").longValue()).isEqualTo(1_000);
+        assertThat(put.json().path("source").stringValue()).isEqualTo("override");
+        assertThat(put.json().path("version").longValue()).isPositive();
+        assertThat(api.allow(freshUser("u"), "search").limit()).isEqualTo(7);
+        assertThat(find(api.admin("GET", "/admin/policy").json(), "search")
+                        .path("version")
+                        .longValue())
+                .isEqualTo(put.json().path("version").longValue());
+    }
+
+    @Test
+    void put_withNullResource_replacesTheDefaultPolicy() {
+        Answer put = api.putPolicy(null, 4, 4, 60_000);
+
+        assertThat(put.json().path("resource").isNull()).isTrue();
+        assertThat(put.json().path("name").stringValue()).isEqualTo("default");
+        assertThat(api.allow(freshUser("u"), "anything").limit()).isEqualTo(4);
+    }
+
+    @Test
+    void put_withSeveralLimits_enforcesTheTightest() {
+        Answer put = api.admin(
+                "PUT",
+                "/admin/policy",
+                "{\"resource\":\"burst\",\"limits\":[{\"capacity\":2,\"refill_tokens\":2,\"refill_period_ms\":1000},"
+                        + "{\"capacity\":100,\"refill_tokens\":100,\"refill_period_ms\":3600000}]}");
+        String user = freshUser("u");
+
+        Answer first = api.allow(user, "burst");
+        Answer tokens = api.admin("GET", "/admin/tokens?user_id=" + Api.enc(user) + "&resource=burst");
+
+        assertThat(put.status()).isEqualTo(200);
+        assertThat(put.json().path("limits")).hasSize(2);
+        assertThat(put.json().has("capacity")).isFalse();
+        assertThat(first.limit()).isEqualTo(2);
+        assertThat(first.remaining()).isEqualTo(1);
+        assertThat(tokens.json().path("limits")).hasSize(2);
+        assertThat(tokens.json().path("limits").get(1).path("remaining").longValue())
+                .isEqualTo(99);
+    }
+
+    @Test
+    void delete_removesTheOverride() {
+        api.putPolicy("search", 7, 7, 1_000);
+
+        Answer removed = api.admin("DELETE", "/admin/policy?resource=search");
+        Answer again = api.admin("DELETE", "/admin/policy?resource=search");
+
+        assertThat(removed.status()).isEqualTo(204);
+        assertThat(again.status()).isEqualTo(404);
+        assertThat(again.contentType()).isEqualTo("application/problem+json");
+        assertThat(api.allow(freshUser("u"), "search").limit()).isEqualTo(3);
+    }
+
+    // C07: a policy that would mean "unlimited" or nonsense waits is refused up front and changes nothing.
+    @Test
+    void invalidPolicyValues_areRefusedAndTheOldPolicyStays() {
+        api.putPolicy("r1", 5, 5, 60_000);
+        // field named in the error, the value it must show, then the body's capacity, refill_tokens, refill_period_ms
+        String[][] bodies = {
+            {"capacity", "0", "0", "10", "1000"},
+            {"refill_tokens", "0", "10", "0", "1000"},
+            {"refill_period_ms", "0", "10", "10", "0"},
+            {"capacity", "-1", "-1", "10", "1000"},
+            {"refill_period_ms", "-1000", "10", "10", "-1000"},
+            {"capacity", "99999999999999999999", "99999999999999999999", "10", "1000"},
+            {"capacity", "ten", "\"ten\"", "10", "1000"},
+            {"capacity", "1.5", "1.5", "10", "1000"},
+            {"capacity", "required", null, "10", "1000"}
+        };
+
+        for (String[] b : bodies) {
+            String json = "{\"resource\":\"r1\"" + field("capacity", b[2]) + field("refill_tokens", b[3])
+                    + field("refill_period_ms", b[4]) + "}";
+            Answer put = api.admin("PUT", "/admin/policy", json);
+
+            assertThat(put.status()).as(json).isEqualTo(400);
+            assertThat(put.contentType()).as(json).isEqualTo("application/problem+json");
+            assertThat(put.detail()).as(json).startsWith(b[0] + " ").contains(b[1]);
+            assertThat(find(api.admin("GET", "/admin/policy").json(), "r1")
+                            .path("capacity")
+                            .longValue())
+                    .isEqualTo(5);
+            assertFiveOfTwentyAllowed(freshUser("c07"));
+        }
+    }
+
+    @Test
+    void malformedOrWrongBodies_areProblems() {
+        for (String json : List.of(
+                "{\"resource\":\"r1\",",
+                "[]",
+                "\"x\"",
+                "{\"resource\":5,\"capacity\":1}",
+                "{\"limits\":[]}",
+                "{\"limits\":[7]}",
+                "{\"capacity\":1e3,\"refill_tokens\":1,\"refill_period_ms\":1}",
+                "{\"capacity\":1,\"refill_tokens\":1,\"refill_period_ms\":2592000001}")) {
+            Answer put = api.admin("PUT", "/admin/policy", json);
+
+            assertThat(put.status()).as(json).isEqualTo(400);
+            assertThat(put.contentType()).as(json).isEqualTo("application/problem+json");
+            assertThat(put.detail()).as(json).isNotBlank();
+        }
+        assertThat(api.admin("PUT", "/admin/policy", "{\"resource\":\"r1\",").detail())
+                .isEqualTo("the request body must be valid JSON");
+    }
+
+    private void assertFiveOfTwentyAllowed(String user) {
+        List<Answer> answers = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            answers.add(api.allow(user, "r1"));
+        }
+        assertThat(answers.stream().filter(Answer::allowed).map(Answer::remaining))
+                .containsExactly(4L, 3L, 2L, 1L, 0L);
+        assertThat(answers.subList(5, 20)).allSatisfy(a -> {
+            assertThat(a.allowed()).isFalse();
+            assertThat(a.retryAfter()).isBetween(1L, 12_000L);
+        });
+    }
+
+    private static String field(String name, String value) {
+        return value == null ? "" : ",\"" + name + "\":" + value;
+    }
+
+    static JsonNode find(JsonNode list, String name) {
+        return StreamSupport.stream(list.spliterator(), false)
+                .filter(p -> p.path("name").stringValue().equals(name))
+                .findFirst()
+                .orElseThrow();
+    }
+}
