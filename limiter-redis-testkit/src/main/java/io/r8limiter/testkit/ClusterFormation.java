@@ -92,6 +92,10 @@ final class ClusterFormation {
                     return node + " knows " + view.nodes().size() + " nodes";
                 }
                 assignments.add(view.assignment());
+                String owners = deadOwnerProblem(cluster, node, view);
+                if (owners != null) {
+                    return owners;
+                }
                 String replication = replicationProblem(node, jedis, view);
                 if (replication != null) {
                     return replication;
@@ -100,6 +104,19 @@ final class ClusterFormation {
             }
         }
         return assignments.size() <= 1 ? null : "nodes disagree: " + states;
+    }
+
+    /** A killed master keeps its slots in every view until its failure is agreed, which takes a few seconds. */
+    private static @Nullable String deadOwnerProblem(
+            RedisClusterProcess cluster, RedisServerProcess node, ClusterView view) {
+        for (ClusterView.Node entry : view.nodes()) {
+            if (entry.master()
+                    && !entry.slots().isEmpty()
+                    && !cluster.nodeByPort(entry.port()).isRunning()) {
+                return node + " still counts on stopped master " + entry.port();
+            }
+        }
+        return null;
     }
 
     private static @Nullable String replicationProblem(RedisServerProcess node, Jedis jedis, ClusterView view) {

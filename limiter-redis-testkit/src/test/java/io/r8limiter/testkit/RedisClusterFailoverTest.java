@@ -1,6 +1,7 @@
 package io.r8limiter.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -31,6 +32,21 @@ class RedisClusterFailoverTest {
             await().atMost(Duration.ofSeconds(10))
                     .ignoreExceptions()
                     .untilAsserted(() -> assertThat(client.get("{failover}:k")).isEqualTo("v"));
+        }
+    }
+
+    @Test
+    void awaitHealthy_failsWhileAKilledMasterStillOwnsSlots() {
+        try (RedisClusterProcess cluster = RedisClusterProcess.start()) {
+            RedisServerProcess master = cluster.initialMasters().get(2);
+
+            master.kill();
+
+            // without replicas nobody takes the slots over, so the cluster must never look healthy again
+            assertThat(cluster.isHealthy()).isFalse();
+            assertThatThrownBy(() -> cluster.awaitHealthy(Duration.ofMillis(300)))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("to be healthy");
         }
     }
 
