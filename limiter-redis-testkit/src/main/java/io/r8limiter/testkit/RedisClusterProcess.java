@@ -182,6 +182,18 @@ public final class RedisClusterProcess implements AutoCloseable {
         nodes().stream().filter(RedisServerProcess::isRunning).forEach(RedisServerProcess::scriptFlush);
     }
 
+    /** The number of keys on all current masters together. */
+    public long dbSize() {
+        return masters().stream().mapToLong(RedisServerProcess::dbSize).sum();
+    }
+
+    /** Every key on any current master that would never expire; empty when all keys have a TTL. */
+    public List<String> keysWithoutTtl() {
+        return masters().stream()
+                .flatMap(master -> master.keysWithoutTtl().stream())
+                .toList();
+    }
+
     /**
      * Moves {@code slot} and its keys from its current owner to {@code target} and waits until every node agrees;
      * the same as {@code beginSlotMigration(slot, target).complete()}.

@@ -150,6 +150,27 @@ public final class RedisServerProcess implements AutoCloseable {
         }
     }
 
+    /** The number of keys ({@code DBSIZE}). */
+    public long dbSize() {
+        try (Jedis jedis = jedis()) {
+            return jedis.dbSize();
+        }
+    }
+
+    /** Every key that would never expire, scanned without blocking the server; empty when all keys have a TTL. */
+    public List<String> keysWithoutTtl() {
+        try (Jedis jedis = jedis()) {
+            return Keyspace.keysWithoutTtl(jedis);
+        }
+    }
+
+    /** The memory the server uses for data and overhead ({@code INFO memory}, {@code used_memory}), in bytes. */
+    public long usedMemoryBytes() {
+        try (Jedis jedis = jedis()) {
+            return Keyspace.usedMemoryBytes(jedis);
+        }
+    }
+
     /** Stops the server gracefully (SIGTERM, then SIGKILL after 5 seconds) and waits for it to exit. */
     public synchronized void stop() {
         Process current = process;

@@ -141,6 +141,20 @@ class RedisClusterProcessTest {
     }
 
     @Test
+    void keysWithoutTtl_looksAtEveryMaster() {
+        cluster.flushAll();
+        try (JedisCluster client = cluster.jedisCluster()) {
+            for (int i = 0; i < 30; i++) {
+                client.set("forever:" + i, "1");
+                client.psetex("fleeting:" + i, 60_000, "2");
+            }
+        }
+
+        assertThat(cluster.keysWithoutTtl()).hasSize(30).allMatch(key -> key.startsWith("forever:"));
+        assertThat(cluster.dbSize()).isEqualTo(60);
+    }
+
+    @Test
     void masterForSlot_rejectsSlotsOutOfRange() {
         assertThatThrownBy(() -> cluster.masterForSlot(16_384))
                 .isInstanceOf(IllegalArgumentException.class)

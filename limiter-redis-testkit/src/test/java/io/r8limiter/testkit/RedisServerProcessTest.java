@@ -134,6 +134,19 @@ class RedisServerProcessTest {
     }
 
     @Test
+    void keysWithoutTtl_listsOnlyKeysThatNeverExpire() {
+        try (Jedis jedis = redis.jedis()) {
+            jedis.flushAll();
+            jedis.set("forever", "1");
+            jedis.psetex("fleeting", 60_000, "2");
+        }
+
+        assertThat(redis.keysWithoutTtl()).containsExactly("forever");
+        assertThat(redis.dbSize()).isEqualTo(2);
+        assertThat(redis.usedMemoryBytes()).isPositive();
+    }
+
+    @Test
     void logTail_showsTheServerLog() throws Exception {
         assertThat(Files.exists(redis.directory().resolve("redis.log"))).isTrue();
         assertThat(redis.logTail(50)).contains("Ready to accept connections");
