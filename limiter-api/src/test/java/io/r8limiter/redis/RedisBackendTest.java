@@ -1,0 +1,332 @@
+package io.r8limiter.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.r8limiter.BucketKey;
+import io.r8limiter.Decision;
+import io.r8limiter.FailureMode;
+import io.r8limiter.Limit;
+import io.r8limiter.Policy;
+import io.r8limiter.testkit.SharedRedis;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
+
+/** The Redis backend on one standalone server: stored state, expiry, script recovery and exactness. */
+class RedisBackendTest {
+
+    private final List<JedisPooled> clients = new ArrayList<>();
+    private JedisPooled redis;
+
+    @BeforeEach
+    void clean() {
+        SharedRedis.flushAll();
+        redis = client();
+    }
+
+    @AfterEach
+    void disconnect() {
+        clients.forEach(JedisPooled::close);
+    }
+
+    private JedisPooled client() {
+        JedisPooled client = RedisClients.standalone(SharedRedis.standalone().hostAndPort(), Duration.ofSeconds(2));
+        clients.add(client);
+        return client;
+    }
+
+    private RedisBackend backend(String prefix) {
+        return RedisBackend.builder().jedis(client()).keyPrefix(prefix).build();
+    }
+
+    @Test
+    void builder_defaultsToOpenAndPrefixR8() {
+        RedisBackend backend = RedisBackend.builder().jedis(redis).build();
+
+        backend.consume(Policy.of("p", Limit.perPeriod(5, Duration.ofMinutes(1))), BucketKey.of("u1"), 1);
+
+        assertThat(backend.failureMode()).isEqualTo(FailureMode.OPEN);
+        assertThat(backend.name()).isEqualTo("redis");
+        assertThat(backend.circuitState()).isEqualTo(CircuitState.CLOSED);
+        assertThat(redis.keys("r8:1:{*}:p:u1")).hasSize(1);
+    }
+
+    @Test
+    void bucket_isOneHashWithDeficitsUnitsAndTime() {
+        RedisBackend backend = backend("layout");
+        Policy policy = Policy.builder("p")
+                .limit(5, 5, Duration.ofMinutes(1))
+                .limit(100, 100, Duration.ofHours(1))
+                .build();
+
+        backend.consume(policy, BucketKey.of("u1"), 2);
+        Set<String> keys = redis.keys("layout:*");
+
+        assertThat(keys).hasSize(1);
+        Map<String, String> hash = redis.hgetAll(keys.iterator().next());
+        assertThat(hash).containsOnlyKeys("t", "d1", "p1", "d2", "p2");
+        assertThat(hash).containsEntry("d1", Long.toString(2 * policy.math().unitsPerToken(0)));
+        assertThat(hash).containsEntry("p2", Long.toString(policy.math().unitsPerToken(1)));
+    }
+
+    @Test
+    void costAboveCapacity_createsNoKey_andLeavesAKeyUnchanged_C05() {
+        RedisBackend backend = backend("c05");
+        Policy three = Policy.of("three", Limit.of(3, 3, Duration.ofMillis(2000)));
+        Policy five = Policy.of("five", Limit.of(5, 5, Duration.ofMillis(1000)));
+
+        assertThatThrownBy(() -> backend.consume(three, BucketKey.of("u1"), 4))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContainingAll("cost 4", "capacity 3");
+        assertThat(redis.keys("c05:*")).isEmpty();
+        backend.consume(five, BucketKey.of("u1"), 1);
+        String key = redis.keys("c05:*").iterator().next();
+        Map<String, String> before = redis.hgetAll(key);
+        assertThatThrownBy(() -> backend.consume(five, BucketKey.of("u1"), 5000))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContainingAll("cost 5000", "capacity 5");
+
+        assertThat(redis.hgetAll(key)).isEqualTo(before);
+    }
+
+    @Test
+    void script_refusesNonPositiveCost_andLeavesTheBucketUnchanged_C06() {
+        RedisBackend backend = backend("c06");
+        Policy policy = Policy.of("p", Limit.perPeriod(5, Duration.ofMinutes(1)));
+        for (int i = 0; i < 5; i++) {
+            backend.consume(policy, BucketKey.of("u1"), 1);
+        }
+        String key = redis.keys("c06:*").iterator().next();
+        byte[] before = redis.dump(key);
+        BucketScript script = BucketScript.load();
+
+        for (String cost : List.of("-3", "0", "1.5", "abc")) {
+            List<String> args = new ArrayList<>(BucketScript.args(policy, 1, true));
+            args.set(1, cost);
+            assertThatThrownBy(() -> redis.evalsha(script.sha(), List.of(key), args))
+                    .isInstanceOf(JedisDataException.class)
+                    .hasMessageContaining("cost must be positive but was " + cost);
+        }
+
+        assertThat(redis.dump(key)).isEqualTo(before);
+        assertThatThrownBy(() -> backend.consume(policy, BucketKey.of("u1"), -3))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("cost must be positive but was -3");
+    }
+
+    @Test
+    void everyKey_expiresAtItsTimeToFull_C12() throws Exception {
+        Policy policy = Policy.of("p", Limit.of(10, 10, Duration.ofMillis(2000)));
+        RedisBackend a = backend("t12");
+        RedisBackend b = backend("t12");
+
+        // 1: one token taken, full again in 200 ms
+        a.consume(policy, BucketKey.of("u1"), 1);
+        String u1 = redis.keys("t12:*").iterator().next();
+        assertThat(redis.pttl(u1)).isBetween(1L, 200L);
+
+        // 2: racing first writes over 100 fresh keys; each admits 10, plus one per 200 ms the run lasts
+        long start = System.nanoTime();
+        Map<Integer, AtomicInteger> admitted = raceFirstWrites(policy, a, b);
+        long refilled = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) / 200 + 1;
+        assertThat(admitted.values()).allMatch(n -> n.get() >= 10 && n.get() <= 10 + refilled);
+        for (String key : scan("t12:*")) {
+            assertThat(redis.pttl(key)).as(key).isBetween(1L, 2000L);
+        }
+
+        // 3: denials keep the expiry
+        BucketKey u2 = BucketKey.of("u2");
+        for (int i = 0; i < 15; i++) {
+            a.consume(policy, u2, 1);
+        }
+        String u2Key = RedisKeys.of("t12").of("p", u2);
+        assertThat(redis.pttl(u2Key)).isBetween(1L, 2000L);
+
+        // 4: a reset leaves nothing behind
+        a.reset(policy, u2);
+        assertThat(redis.exists(u2Key)).isFalse();
+
+        // 5: idle buckets vanish
+        Set<String> seen = new HashSet<>(scan("t12:*"));
+        Thread.sleep(2100);
+        assertThat(scan("t12:*")).isEmpty();
+        assertThat(seen).noneMatch(redis::exists);
+
+        // 6: a fresh full bucket
+        assertThat(a.consume(policy, BucketKey.of("u1"), 1).remaining()).isEqualTo(9);
+    }
+
+    private Map<Integer, AtomicInteger> raceFirstWrites(Policy policy, RedisBackend a, RedisBackend b)
+            throws Exception {
+        Map<Integer, AtomicInteger> admitted = new java.util.concurrent.ConcurrentHashMap<>();
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < 16; t++) {
+                RedisBackend backend = t % 2 == 0 ? a : b;
+                int thread = t;
+                done.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = thread; i < 2000; i += 16) {
+                        int user = i % 100;
+                        Decision d = backend.consume(policy, BucketKey.of("k" + user), 1);
+                        assertThat(d.degraded()).isFalse();
+                        if (d.allowed()) {
+                            admitted.computeIfAbsent(user, u -> new AtomicInteger()).incrementAndGet();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : done) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(admitted).hasSize(100);
+        return admitted;
+    }
+
+    private List<String> scan(String pattern) {
+        List<String> keys = new ArrayList<>();
+        String cursor = ScanParams.SCAN_POINTER_START;
+        do {
+            ScanResult<String> page = redis.scan(cursor, new ScanParams().match(pattern).count(500));
+            keys.addAll(page.getResult());
+            cursor = page.getCursor();
+        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+        return keys;
+    }
+
+    @Test
+    void scriptFlush_isRecoveredInsideTheDecision_C13() throws Exception {
+        Policy policy = Policy.of("p", Limit.perPeriod(10, Duration.ofMinutes(1)));
+        RedisBackend a = backend("c13");
+        RedisBackend b = backend("c13");
+        BucketKey u1 = BucketKey.of("u1");
+
+        Decision first = a.consume(policy, u1, 1);
+        SharedRedis.standalone().scriptFlush();
+        Decision second = a.consume(policy, u1, 1);
+        SharedRedis.standalone().scriptFlush();
+        long evalsBefore = evalCalls();
+        List<Decision> burst = burst(policy, u1, a, b);
+
+        assertThat(first.remaining()).isEqualTo(9);
+        assertThat(second.remaining()).isEqualTo(8);
+        assertThat(second.degraded()).isFalse();
+        assertThat(burst).hasSize(32).noneMatch(Decision::degraded);
+        assertThat(burst.stream().filter(Decision::allowed))
+                .extracting(Decision::remaining)
+                .containsExactlyInAnyOrder(7L, 6L, 5L, 4L, 3L, 2L, 1L, 0L);
+        assertThat(burst.stream().filter(Decision::denied)).hasSize(24).allMatch(d -> d.remaining() == 0);
+        assertThat(evalCalls() - evalsBefore).as(redis.info("commandstats")).isBetween(1L, 32L);
+        assertThat(a.circuitState()).isEqualTo(CircuitState.CLOSED);
+    }
+
+    private long evalCalls() {
+        String stats = redis.info("commandstats");
+        for (String line : stats.split("\r?\n")) {
+            if (line.startsWith("cmdstat_eval:")) {
+                return Long.parseLong(line.replaceAll("^cmdstat_eval:calls=(\\d+),.*", "$1"));
+            }
+        }
+        return 0;
+    }
+
+    private static List<Decision> burst(Policy policy, BucketKey key, RedisBackend a, RedisBackend b)
+            throws Exception {
+        List<Decision> decisions = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(32);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < 32; t++) {
+                RedisBackend backend = t % 2 == 0 ? a : b;
+                done.add(pool.submit(() -> {
+                    start.await();
+                    decisions.add(backend.consume(policy, key, 1));
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : done) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return decisions;
+    }
+
+    @Test
+    void sixteenThreadsOverFourClients_admitExactlyCapacity() throws Exception {
+        Policy policy = Policy.of("p", Limit.of(100, 1, Duration.ofHours(1)));
+        List<RedisBackend> instances = List.of(backend("x"), backend("x"), backend("x"), backend("x"));
+        AtomicInteger admitted = new AtomicInteger();
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < 16; t++) {
+                RedisBackend backend = instances.get(t % 4);
+                done.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < 25; i++) {
+                        Decision d = backend.consume(policy, BucketKey.of("hot"), 1);
+                        assertThat(d.degraded()).isFalse();
+                        admitted.addAndGet(d.allowed() ? 1 : 0);
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : done) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertThat(admitted.get()).isEqualTo(100);
+    }
+
+    @Test
+    void instancesWithSkewedClocks_agree_becauseTheScriptReadsServerTime() {
+        // the backend takes no client clock at all: the stored time is Redis' own
+        RedisBackend a = backend("skew");
+        RedisBackend b = backend("skew");
+        Policy policy = Policy.of("p", Limit.perPeriod(5, Duration.ofMinutes(1)));
+
+        a.consume(policy, BucketKey.of("u1"), 2);
+        Decision fromB = b.consume(policy, BucketKey.of("u1"), 1);
+        @SuppressWarnings("unchecked")
+        List<String> serverTime = (List<String>) redis.eval("return redis.call('TIME')");
+        long stored = Long.parseLong(redis.hget(RedisKeys.of("skew").of("p", BucketKey.of("u1")), "t"));
+
+        assertThat(fromB.remaining()).isEqualTo(2);
+        long server = Long.parseLong(serverTime.get(0)) * 1_000_000 + Long.parseLong(serverTime.get(1));
+        assertThat(server - stored).isBetween(0L, 2_000_000L);
+    }
+}
