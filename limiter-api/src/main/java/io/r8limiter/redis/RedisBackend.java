@@ -17,6 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 
 /**
  * Buckets on Redis (standalone, Sentinel or Cluster, through one {@link UnifiedJedis}), shared by every instance of
@@ -130,13 +131,30 @@ public final class RedisBackend implements RateLimitBackend {
         }
         long start = System.nanoTime();
         try {
-            Decision decision = script.run(transport, redisKey, policy, cost, consume);
+            Decision decision = run(redisKey, policy, cost, consume);
             circuit.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             return decision;
         } catch (RuntimeException e) {
             circuit.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
             LOG.log(Level.DEBUG, "redis decision failed, the failure mode {0} answers: {1}", failureMode, e);
             return fallback(policy, key, cost, consume);
+        }
+    }
+
+    /**
+     * Runs the script; when the server had closed the connection (a pooled connection that outlived a restart), the
+     * script never ran there, so the idle connections are dropped and it runs once more. A timeout is never retried:
+     * the script may have run.
+     */
+    private Decision run(String redisKey, Policy policy, long cost, boolean consume) {
+        try {
+            return script.run(transport, redisKey, policy, cost, consume);
+        } catch (JedisConnectionException e) {
+            if (!Transport.closedByPeer(e)) {
+                throw e;
+            }
+            transport.dropIdleConnections();
+            return script.run(transport, redisKey, policy, cost, consume);
         }
     }
 
