@@ -191,7 +191,8 @@ class RedisBackendTest {
                         Decision d = backend.consume(policy, BucketKey.of("k" + user), 1);
                         assertThat(d.degraded()).isFalse();
                         if (d.allowed()) {
-                            admitted.computeIfAbsent(user, u -> new AtomicInteger()).incrementAndGet();
+                            admitted.computeIfAbsent(user, u -> new AtomicInteger())
+                                    .incrementAndGet();
                         }
                     }
                     return null;
@@ -212,7 +213,8 @@ class RedisBackendTest {
         List<String> keys = new ArrayList<>();
         String cursor = ScanParams.SCAN_POINTER_START;
         do {
-            ScanResult<String> page = redis.scan(cursor, new ScanParams().match(pattern).count(500));
+            ScanResult<String> page =
+                    redis.scan(cursor, new ScanParams().match(pattern).count(500));
             keys.addAll(page.getResult());
             cursor = page.getCursor();
         } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
@@ -255,8 +257,7 @@ class RedisBackendTest {
         return 0;
     }
 
-    private static List<Decision> burst(Policy policy, BucketKey key, RedisBackend a, RedisBackend b)
-            throws Exception {
+    private static List<Decision> burst(Policy policy, BucketKey key, RedisBackend a, RedisBackend b) throws Exception {
         List<Decision> decisions = Collections.synchronizedList(new ArrayList<>());
         CountDownLatch start = new CountDownLatch(1);
         ExecutorService pool = Executors.newFixedThreadPool(32);

@@ -44,7 +44,10 @@ class RedisClusterTest {
     @Test
     void manyUsersOverAllSlots_decideWithoutClusterErrors_C14() {
         Policy p1 = Policy.of("P1", Limit.perPeriod(5, MINUTE));
-        Policy p2 = Policy.builder("P2").limit(5, 5, MINUTE).limit(50, 50, Duration.ofHours(1)).build();
+        Policy p2 = Policy.builder("P2")
+                .limit(5, 5, MINUTE)
+                .limit(50, 50, Duration.ofHours(1))
+                .build();
         Set<RedisServerProcess> masters = new HashSet<>();
 
         for (int u = 1; u <= 200; u++) {

@@ -75,10 +75,13 @@ class RedisFaultTest {
 
         assertThat(decisions).allMatch(Decision::degraded);
         switch (mode) {
-            case OPEN -> assertThat(decisions).allMatch(d -> d.allowed() && d.retryAfterMillis() == 0 && d.limit() == 5);
+            case OPEN ->
+                assertThat(decisions).allMatch(d -> d.allowed() && d.retryAfterMillis() == 0 && d.limit() == 5);
             case CLOSED -> assertThat(decisions).allMatch(d -> d.denied() && d.retryAfterMillis() >= 1);
             case LOCAL -> {
-                assertThat(decisions.subList(0, 5)).extracting(Decision::remaining).containsExactly(4L, 3L, 2L, 1L, 0L);
+                assertThat(decisions.subList(0, 5))
+                        .extracting(Decision::remaining)
+                        .containsExactly(4L, 3L, 2L, 1L, 0L);
                 assertThat(decisions.subList(0, 5)).allMatch(Decision::allowed);
                 assertThat(decisions.subList(5, 20)).allMatch(Decision::denied);
             }
@@ -99,7 +102,8 @@ class RedisFaultTest {
     void killedRedis_answersWithinTheTimeout_andARestartRecoversWithinASecond() {
         RedisServerProcess server = server();
         RedisBackend backend = backend(server.hostAndPort(), FailureMode.CLOSED);
-        RateLimiter limiter = RateLimiter.builder().backend(backend).policies(POLICY).build();
+        RateLimiter limiter =
+                RateLimiter.builder().backend(backend).policies(POLICY).build();
         List<CircuitState> transitions = new java.util.concurrent.CopyOnWriteArrayList<>();
         backend.onCircuitStateChange(transitions::add);
         assertThat(timed(limiter, BucketKey.of("u1")).degraded()).isFalse();
@@ -128,7 +132,8 @@ class RedisFaultTest {
     void pausedRedis_honoursTheTimeout_andResumes() {
         RedisServerProcess server = server();
         RedisBackend backend = backend(server.hostAndPort(), FailureMode.OPEN);
-        RateLimiter limiter = RateLimiter.builder().backend(backend).policies(POLICY).build();
+        RateLimiter limiter =
+                RateLimiter.builder().backend(backend).policies(POLICY).build();
         timed(limiter, BucketKey.of("u1"));
 
         server.pause();

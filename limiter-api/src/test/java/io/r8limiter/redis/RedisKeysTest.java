@@ -9,9 +9,9 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 class RedisKeysTest {
 
@@ -85,7 +85,9 @@ class RedisKeysTest {
             BucketKey key = BucketKey.of(values);
             BucketKey earlier = seen.putIfAbsent(keys.of("p", key), key);
 
-            assertThat(earlier == null || earlier.equals(key)).as("%s and %s", earlier, key).isTrue();
+            assertThat(earlier == null || earlier.equals(key))
+                    .as("%s and %s", earlier, key)
+                    .isTrue();
         }
     }
 }
