@@ -8,9 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The text form of a policy override in Redis: {@code 1|<version>|<shadow>|<limits>}, where {@code 1} is the format,
- * {@code <shadow>} is {@code 0} or {@code 1} and {@code <limits>} lists {@code capacity/refillTokens/refillPeriodMillis}
- * separated by commas, such as {@code 1|7|0|100/100/60000,1000/1000/3600000}. The policy's name is the hash field.
+ * The text form of a policy override in Redis: {@code 1|<version>|<shadow>|<limits>}, where {@code 1} is the
+ * format, {@code <shadow>} is {@code 0} or {@code 1} and {@code <limits>} lists
+ * {@code capacity/refillTokens/refillPeriodMillis} separated by commas, such as
+ * {@code 1|7|0|100/100/60000,1000/1000/3600000}. The policy's name is the hash field.
  */
 final class PolicyCodec {
 

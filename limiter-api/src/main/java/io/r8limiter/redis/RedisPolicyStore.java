@@ -83,7 +83,7 @@ public final class RedisPolicyStore implements PolicyStore {
         subscriber.start();
     }
 
-    /** Starts a store reading and writing overrides through {@code jedis} (a {@code JedisPooled}, {@code JedisCluster}...). */
+    /** Starts a store working through {@code jedis} (a {@code JedisPooled}, {@code JedisCluster}...). */
     public static Builder builder(UnifiedJedis jedis) {
         return new Builder(requireNonNull(jedis, "jedis"));
     }

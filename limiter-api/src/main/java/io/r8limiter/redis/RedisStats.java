@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import io.r8limiter.BucketKey;
 import io.r8limiter.Decision;
 import io.r8limiter.Policy;
-import io.r8limiter.stats.Counts;
 import io.r8limiter.stats.Offender;
 import io.r8limiter.stats.RateLimitStats;
 import io.r8limiter.stats.Totals;
@@ -14,9 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -31,14 +28,16 @@ import redis.clients.jedis.UnifiedJedis;
  * <p>Counts go into one-minute slices: {@code <prefix>:1:{stats}:tot:<minute>}, a hash of {@code policy|outcome}
  * fields (outcome {@code allowed}, {@code denied} or {@code degraded}), and {@code <prefix>:1:{stats}:off:<minute>},
  * a sorted set of denials per offender, where {@code <minute>} counts minutes since the Unix epoch. Each instance
- * counts locally and a background daemon thread flushes the counts every {@code flushInterval} (500 ms by default) in
- * one script call per slice, which also sets the slice's expiry: slices live for the window plus one to two minutes,
- * then Redis drops them, so nothing grows without bound. A denial thus costs at most one write (one {@code ZINCRBY}
- * inside a batch), and usually less, since a key denied repeatedly within a flush interval is written once.
- * Every key shares the hash tag {@code {stats}}, so the multi-key scripts also run on Redis Cluster.
+ * counts locally and a background daemon thread flushes the counts every {@code flushInterval} (500 ms by default),
+ * in one script call per slice and per thousand offenders that also sets the slice's expiry: slices live for the
+ * window plus one to two minutes, then Redis drops them, so nothing grows without bound. A denial thus costs at most
+ * one write (one {@code ZINCRBY} inside a batch), and usually less, since a key denied repeatedly within a flush
+ * interval is written once. Every key shares the hash tag {@code {stats}}, so the multi-key scripts also run on
+ * Redis Cluster.
  *
- * <p>Offender counts are exact, as are the totals: each counted decision is written exactly once, and a batch that
- * fails (Redis down) is kept and retried by the next flush while its slice is still in the window. Reads include this
+ * <p>Offender counts and totals are exact: each counted decision is written once, and a call that fails (Redis down)
+ * is kept and retried by the next flush while its slice is still in the window. The one exception is a call that
+ * Redis applied but whose reply was lost (a client timeout): it is retried and counted twice. Reads include this
  * instance's own counts by flushing first, and see other instances' counts once they have flushed. Recording never
  * calls Redis and never throws; reads throw the Jedis exception when Redis cannot answer. The slice length is fixed
  * so that all instances share one layout; instances may read with different windows.
@@ -60,6 +59,9 @@ public final class RedisStats implements RateLimitStats {
 
     /** The default bound on distinct offenders waiting for a flush. */
     public static final int DEFAULT_MAX_PENDING_OFFENDERS = 100_000;
+
+    /** Most offenders written by one script call, so that no call holds Redis for long. */
+    static final int MAX_OFFENDERS_PER_CALL = 1_000;
 
     private static final System.Logger LOG = System.getLogger(RedisStats.class.getName());
     private static final StoredScript FLUSH = StoredScript.load("stats-flush.lua");
@@ -122,13 +124,7 @@ public final class RedisStats implements RateLimitStats {
             sliceKeys.add(totalsKey(s));
         }
         List<String> reply = strings(TOTALS.run(jedis, sliceKeys, List.of()));
-        Map<String, long[]> sums = new HashMap<>();
-        for (int i = 0; i + 1 < reply.size(); i += 2) {
-            addField(sums, reply.get(i), Long.parseLong(reply.get(i + 1)));
-        }
-        Map<String, Counts> byPolicy = new HashMap<>();
-        sums.forEach((policy, c) -> byPolicy.put(policy, new Counts(c[0], c[1], c[2])));
-        return Totals.of(window, byPolicy);
+        return Totals.of(window, StatsBuffer.Batch.sumFields(reply));
     }
 
     @Override
@@ -165,7 +161,10 @@ public final class RedisStats implements RateLimitStats {
     public void flush() {
         synchronized (flushLock) {
             long now = sliceNow();
-            List<StatsBuffer.Batch> batches = buffer.drain(now);
+            List<StatsBuffer.Batch> batches = new ArrayList<>();
+            for (StatsBuffer.Batch batch : buffer.drain(now)) {
+                batches.addAll(batch.split(MAX_OFFENDERS_PER_CALL));
+            }
             for (int i = 0; i < batches.size(); i++) {
                 try {
                     write(batches.get(i));
@@ -199,26 +198,8 @@ public final class RedisStats implements RateLimitStats {
     }
 
     private void write(StatsBuffer.Batch batch) {
-        List<String> args = new ArrayList<>();
-        args.add(Long.toString((batch.slice + slices + 2) * SLICE.toMillis()));
-        args.add("0");
-        int fields = 0;
-        for (Map.Entry<String, long[]> e : batch.totals.entrySet()) {
-            String[] outcomes = {"allowed", "denied", "degraded"};
-            for (int o = 0; o < 3; o++) {
-                if (e.getValue()[o] != 0) {
-                    args.add(e.getKey() + "|" + outcomes[o]);
-                    args.add(Long.toString(e.getValue()[o]));
-                    fields++;
-                }
-            }
-        }
-        args.set(1, Integer.toString(fields));
-        batch.offenders.forEach((member, n) -> {
-            args.add(member);
-            args.add(Long.toString(n));
-        });
-        FLUSH.run(jedis, List.of(totalsKey(batch.slice), offendersKey(batch.slice)), args);
+        long expireAt = (batch.slice + slices + 2) * SLICE.toMillis();
+        FLUSH.run(jedis, List.of(totalsKey(batch.slice), offendersKey(batch.slice)), batch.scriptArgs(expireAt));
     }
 
     private void flushQuietly() {
@@ -235,23 +216,6 @@ public final class RedisStats implements RateLimitStats {
             } else {
                 LOG.log(Level.DEBUG, "stats flush to Redis failed again", e);
             }
-        }
-    }
-
-    private static void addField(Map<String, long[]> sums, String field, long value) {
-        int bar = field.lastIndexOf('|');
-        if (bar < 0) {
-            return;
-        }
-        int outcome =
-                switch (field.substring(bar + 1)) {
-                    case "allowed" -> 0;
-                    case "denied" -> 1;
-                    case "degraded" -> 2;
-                    default -> -1;
-                };
-        if (outcome >= 0) {
-            sums.computeIfAbsent(field.substring(0, bar), p -> new long[3])[outcome] += value;
         }
     }
 

@@ -2,6 +2,7 @@ package io.r8limiter.redis;
 
 import io.r8limiter.BucketKey;
 import io.r8limiter.Decision;
+import io.r8limiter.stats.Counts;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -19,6 +20,9 @@ import java.util.concurrent.atomic.LongAdder;
  * counted in {@link #dropped()} until the next flush makes room.
  */
 final class StatsBuffer {
+
+    /** The outcomes counted per policy, in the order of the counters. */
+    static final List<String> OUTCOMES = List.of("allowed", "denied", "degraded");
 
     private final Map<TallyKey, Tally> tallies = new ConcurrentHashMap<>();
     private final Map<OffenderKey, Long> offenders = new ConcurrentHashMap<>();
@@ -96,6 +100,68 @@ final class StatsBuffer {
 
         Batch(long slice) {
             this.slice = slice;
+        }
+
+        /**
+         * The flush script's arguments: the expiry, the number of total fields, each {@code policy|outcome} field
+         * with its delta, then each offender member with its denials.
+         */
+        List<String> scriptArgs(long expireAtMillis) {
+            List<String> args = new ArrayList<>();
+            args.add(Long.toString(expireAtMillis));
+            args.add("0");
+            int fields = 0;
+            for (Map.Entry<String, long[]> e : totals.entrySet()) {
+                for (int o = 0; o < OUTCOMES.size(); o++) {
+                    if (e.getValue()[o] != 0) {
+                        args.add(e.getKey() + "|" + OUTCOMES.get(o));
+                        args.add(Long.toString(e.getValue()[o]));
+                        fields++;
+                    }
+                }
+            }
+            args.set(1, Integer.toString(fields));
+            offenders.forEach((member, n) -> {
+                args.add(member);
+                args.add(Long.toString(n));
+            });
+            return args;
+        }
+
+        /**
+         * Sums {@code policy|outcome} fields and values, as read back from any number of slices, per policy. The
+         * outcome follows the last bar, so a policy name may hold bars too; unknown fields are skipped.
+         */
+        static Map<String, Counts> sumFields(List<String> fieldsAndValues) {
+            Map<String, long[]> sums = new HashMap<>();
+            for (int i = 0; i + 1 < fieldsAndValues.size(); i += 2) {
+                String field = fieldsAndValues.get(i);
+                int bar = field.lastIndexOf('|');
+                int outcome = bar < 0 ? -1 : OUTCOMES.indexOf(field.substring(bar + 1));
+                if (outcome >= 0) {
+                    long value = Long.parseLong(fieldsAndValues.get(i + 1));
+                    sums.computeIfAbsent(field.substring(0, bar), p -> new long[3])[outcome] += value;
+                }
+            }
+            Map<String, Counts> byPolicy = new HashMap<>();
+            sums.forEach((policy, c) -> byPolicy.put(policy, new Counts(c[0], c[1], c[2])));
+            return byPolicy;
+        }
+
+        /** This batch cut into batches of at most {@code maxOffenders} offenders, the totals in the first. */
+        List<Batch> split(int maxOffenders) {
+            List<Batch> parts = new ArrayList<>();
+            Batch part = new Batch(slice);
+            part.totals.putAll(totals);
+            for (Map.Entry<String, Long> e : offenders.entrySet()) {
+                if (part.offenders.size() == maxOffenders) {
+                    parts.add(part);
+                    part = new Batch(slice);
+                }
+                part.offenders.put(e.getKey(), e.getValue());
+            }
+            parts.add(part);
+            return parts;
         }
     }
 

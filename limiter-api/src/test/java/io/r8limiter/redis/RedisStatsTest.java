@@ -44,12 +44,19 @@ class RedisStatsTest {
 
     @Test
     void denials_spreadOverThreeInstances_addUpExactlyWhereverTheyAreRead() {
+        Policy hourly = Policy.of("p", Limit.perPeriod(2, Duration.ofHours(1)));
         List<RedisStats> stats = new ArrayList<>();
         for (int instance = 0; instance < 3; instance++) {
-            RedisStats s = stats(RedisStats.builder(client()).keyPrefix(prefix));
+            UnifiedJedis redis = client();
+            RedisStats s = stats(RedisStats.builder(redis).keyPrefix(prefix));
             stats.add(s);
-            RateLimiter limiter =
-                    closing(RateLimiter.builder().policies(P).listener(s).build());
+            RedisBackend backend =
+                    RedisBackend.builder().jedis(redis).keyPrefix(prefix).build();
+            RateLimiter limiter = closing(RateLimiter.builder()
+                    .backend(backend)
+                    .policies(hourly)
+                    .listener(s)
+                    .build());
             for (int user = 1; user <= 4; user++) {
                 for (int i = 0; i < 2 + user + instance; i++) {
                     limiter.tryConsume("p", BucketKey.of("u" + user, "r1"));
@@ -61,18 +68,39 @@ class RedisStatsTest {
 
         for (RedisStats s : stats) {
             Totals totals = s.totals();
-            assertThat(totals.of("p")).isEqualTo(new Counts(24, 42, 0));
-            assertThat(totals.overall()).isEqualTo(new Counts(24, 42, 0));
+            assertThat(totals.of("p")).isEqualTo(new Counts(8, 58, 0));
+            assertThat(totals.overall()).isEqualTo(new Counts(8, 58, 0));
             assertThat(s.topOffenders(3))
                     .containsExactly(
-                            new Offender("p", BucketKey.of("u4", "r1"), 15, 0),
-                            new Offender("p", BucketKey.of("u3", "r1"), 12, 0),
-                            new Offender("p", BucketKey.of("u2", "r1"), 9, 0));
+                            new Offender("p", BucketKey.of("u4", "r1"), 19, 0),
+                            new Offender("p", BucketKey.of("u3", "r1"), 16, 0),
+                            new Offender("p", BucketKey.of("u2", "r1"), 13, 0));
             assertThat(s.topOffenders(10))
                     .hasSize(4)
                     .last()
                     .extracting(Offender::denied)
-                    .isEqualTo(6L);
+                    .isEqualTo(10L);
+        }
+    }
+
+    // C18 step 3, stats part: the offender list asked for 50 entries holds at most 50, ordered by denials, whether
+    // 100 or 10,000 keys were denied, so an admin answer never grows with the number of offenders.
+    @Test
+    void topOffenders_holdAtMostTheLimit_whateverTheNumberOfOffenders() {
+        RedisStats stats = stats(RedisStats.builder(client()).keyPrefix(prefix));
+        List<List<Offender>> answers = new ArrayList<>();
+        for (int offenders : new int[] {100, 10_000}) {
+            for (int i = 0; i < offenders; i++) {
+                for (int n = 0; n <= i % 7; n++) {
+                    stats.onDecision(P, BucketKey.of("u" + offenders + "-" + i, "r1"), DENIED, 0);
+                }
+            }
+            answers.add(stats.topOffenders(50));
+        }
+
+        for (List<Offender> top : answers) {
+            assertThat(top).hasSize(50).isSortedAccordingTo(Offender.ORDER);
+            assertThat(top.get(0).denied()).isEqualTo(7);
         }
     }
 

@@ -97,6 +97,35 @@ class LocalStatsTest {
         assertThat(stats.topOffenders(100)).hasSize(4);
     }
 
+    // C18 step 3, stats part: the offender list asked for 50 entries holds at most 50, ordered by denials, whether
+    // 100 or 10,000 keys were denied, so an admin answer never grows with the number of offenders. Past the
+    // capacity (1,000 keys per slice) counts may overestimate, by at most their stated error.
+    @Test
+    void topOffenders_holdAtMostTheLimit_whateverTheNumberOfOffenders() {
+        Map<String, Long> truth = new HashMap<>();
+        for (int offenders : new int[] {100, 10_000}) {
+            for (int i = 0; i < offenders; i++) {
+                String user = "u" + offenders + "-" + i;
+                record(P1, user, DENIED, 1 + i % 7);
+                truth.put(user, 1L + i % 7);
+            }
+
+            List<Offender> top = stats.topOffenders(50);
+
+            assertThat(top).hasSize(50).isSortedAccordingTo(Offender.ORDER);
+            for (Offender o : top) {
+                assertThat(truth.get(o.key().parts().get(0))).isBetween(o.denied() - o.error(), o.denied());
+            }
+            if (offenders == 100) {
+                assertThat(top)
+                        .allMatch(Offender::exact)
+                        .first()
+                        .extracting(Offender::denied)
+                        .isEqualTo(7L);
+            }
+        }
+    }
+
     @Test
     void topOffenders_withNegativeLimit_namesTheValue() {
         assertThatThrownBy(() -> stats.topOffenders(-1))
