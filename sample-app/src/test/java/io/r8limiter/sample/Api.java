@@ -152,5 +152,10 @@ final class Api {
         String detail() {
             return json().path("detail").stringValue();
         }
+
+        @Override
+        public String toString() {
+            return status + " " + body;
+        }
     }
 }
