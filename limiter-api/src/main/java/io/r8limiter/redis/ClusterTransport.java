@@ -1,5 +1,7 @@
 package io.r8limiter.redis;
 
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import redis.clients.jedis.CommandObject;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.ConnectionPool;
@@ -8,6 +10,7 @@ import redis.clients.jedis.JedisCluster;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.exceptions.JedisAskDataException;
 import redis.clients.jedis.exceptions.JedisClusterOperationException;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisMovedDataException;
 import redis.clients.jedis.util.JedisClusterCRC16;
 
@@ -24,7 +27,12 @@ final class ClusterTransport implements Transport {
     /** Most redirects followed for one command, as many as a slot migration can cause and a little more. */
     private static final int MAX_REDIRECTS = 5;
 
+    /** Least time between two slot-map renewals started by connection failures. */
+    private static final long RENEW_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
     private final JedisCluster cluster;
+    private final AtomicBoolean renewing = new AtomicBoolean();
+    private volatile long lastRenewal = System.nanoTime() - RENEW_INTERVAL_NANOS;
 
     ClusterTransport(JedisCluster cluster) {
         this.cluster = cluster;
@@ -48,6 +56,9 @@ final class ClusterTransport implements Transport {
             } catch (JedisAskDataException e) {
                 target = e.getTargetNode();
                 asking = true;
+            } catch (JedisConnectionException e) {
+                renewSlotsInBackground(key);
+                throw e;
             }
         }
         throw new JedisClusterOperationException("more than " + MAX_REDIRECTS + " redirects for slot " + slot);
@@ -67,8 +78,34 @@ final class ClusterTransport implements Transport {
     }
 
     /**
-     * Lets Jedis renew its slot map: a read of the key through the cluster client meets the same MOVED and renews the
-     * map itself, which has no public method for it. A read is harmless to repeat.
+     * After a failover the slot map still names the dead master, and decisions (which bypass the cluster client's
+     * executor) would never learn the new one: a read of the key through the cluster client, on a background thread,
+     * lets Jedis renew the map. One renewal at a time, at most every 200 ms; the decision itself is not delayed.
+     */
+    private void renewSlotsInBackground(String key) {
+        long now = System.nanoTime();
+        if (now - lastRenewal < RENEW_INTERVAL_NANOS || !renewing.compareAndSet(false, true)) {
+            return;
+        }
+        lastRenewal = now;
+        Thread thread = new Thread(
+                () -> {
+                    try {
+                        refreshSlots(key);
+                    } catch (RuntimeException e) {
+                        // the next failure tries again
+                    } finally {
+                        renewing.set(false);
+                    }
+                },
+                "r8limiter-slot-renewal");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /**
+     * Lets Jedis renew its slot map: a read of the key through the cluster client meets the same MOVED (or connection
+     * failures) and renews the map itself, which has no public method for it. A read is harmless to repeat.
      */
     private void refreshSlots(String key) {
         cluster.exists(key);

@@ -1,6 +1,7 @@
 package io.r8limiter.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.r8limiter.BucketKey;
 import io.r8limiter.Decision;
@@ -69,6 +70,25 @@ class RedisClusterFaultTest {
         assertThat(asked.remaining()).isEqualTo(8);
         assertThat(moved.degraded()).isFalse();
         assertThat(moved.remaining()).isEqualTo(7);
+    }
+
+    // Decisions bypass the cluster client's executor, so without a renewal of the slot map they kept going to the
+    // dead master after a failover and stayed degraded for good.
+    @Test
+    void masterFailover_isFollowedOnceAReplicaTakesOver() {
+        try (RedisClusterProcess replicated = RedisClusterProcess.startWithReplicas();
+                JedisCluster jedis = RedisClients.cluster(replicated.hostAndPorts(), Duration.ofMillis(200))) {
+            RedisBackend failing = RedisBackend.builder().jedis(jedis).keyPrefix("f").build();
+            BucketKey user = BucketKey.of("failover");
+            assertThat(failing.consume(POLICY, user, 1).degraded()).isFalse();
+
+            replicated.masterFor(RedisKeys.of("f").of("p", user)).kill();
+            replicated.awaitHealthy(Duration.ofSeconds(15));
+
+            await().atMost(Duration.ofSeconds(5))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> !failing.consume(POLICY, user, 1).degraded());
+        }
     }
 
     @Test
