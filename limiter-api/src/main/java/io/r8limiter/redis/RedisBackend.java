@@ -31,7 +31,8 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
  *
  * <p>When Redis fails or does not answer within the client's timeouts, the {@link FailureMode} decides, and the
  * decision is flagged degraded: {@code OPEN} allows, {@code CLOSED} denies, {@code LOCAL} decides on in-memory
- * buckets of this instance. A command whose reply timed out is never sent again, since it may have debited. A
+ * buckets of this instance. A command whose reply timed out is never sent again, since it may have debited; only a
+ * pooled connection that the server had closed (as after a restart) is replaced and the call sent once more. A
  * Resilience4j circuit breaker sends decisions straight to the failure mode while Redis keeps failing, so a dead
  * Redis costs no timeout per request, and lets a few trial decisions through after a pause to detect recovery.
  *

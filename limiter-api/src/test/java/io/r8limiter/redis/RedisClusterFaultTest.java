@@ -78,7 +78,8 @@ class RedisClusterFaultTest {
     void masterFailover_isFollowedOnceAReplicaTakesOver() {
         try (RedisClusterProcess replicated = RedisClusterProcess.startWithReplicas();
                 JedisCluster jedis = RedisClients.cluster(replicated.hostAndPorts(), Duration.ofMillis(200))) {
-            RedisBackend failing = RedisBackend.builder().jedis(jedis).keyPrefix("f").build();
+            RedisBackend failing =
+                    RedisBackend.builder().jedis(jedis).keyPrefix("f").build();
             BucketKey user = BucketKey.of("failover");
             assertThat(failing.consume(POLICY, user, 1).degraded()).isFalse();
 

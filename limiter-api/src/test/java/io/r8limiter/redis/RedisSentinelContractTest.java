@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.r8limiter.BucketKey;
-import io.r8limiter.Decision;
 import io.r8limiter.Limit;
 import io.r8limiter.Policy;
 import io.r8limiter.RateLimitBackend;
