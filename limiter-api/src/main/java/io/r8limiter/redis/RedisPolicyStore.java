@@ -145,6 +145,12 @@ public final class RedisPolicyStore implements PolicyStore {
 
     private synchronized void apply(long version, Map<String, String> overrides, long sentNanos) {
         Snapshot current = snapshot;
+        if (overrides.equals(current.stored)) {
+            if (version > current.version) { // same overrides: keep the policies in force, as the same instances
+                snapshot = new Snapshot(version, current.byName, current.sorted, current.stored, current.takenNanos);
+            }
+            return;
+        }
         if (version <= current.version && sentNanos <= current.takenNanos) {
             return; // read before the state in force was taken, and not newer: a stale answer
         }
@@ -152,16 +158,22 @@ public final class RedisPolicyStore implements PolicyStore {
     }
 
     private Snapshot snapshot(long version, Map<String, String> overrides, long takenNanos) {
+        Snapshot previous = snapshot;
         Map<String, PolicyEntry> byName = new HashMap<>();
         configured.forEach((name, p) -> byName.put(name, new PolicyEntry(p, 0, PolicyEntry.Source.CONFIGURATION)));
         overrides.forEach((name, value) -> {
+            if (previous != null && value.equals(previous.stored.get(name))) {
+                byName.put(name, previous.byName.get(name));
+                return;
+            }
             try {
                 byName.put(name, PolicyCodec.decode(name, value));
             } catch (IllegalArgumentException e) {
                 reportBadValue(name, value, e);
             }
         });
-        return new Snapshot(version, Map.copyOf(byName), List.copyOf(new TreeMap<>(byName).values()), takenNanos);
+        List<PolicyEntry> sorted = List.copyOf(new TreeMap<>(byName).values());
+        return new Snapshot(version, Map.copyOf(byName), sorted, Map.copyOf(overrides), takenNanos);
     }
 
     private void reportBadValue(String name, String value, IllegalArgumentException e) {
@@ -216,8 +228,16 @@ public final class RedisPolicyStore implements PolicyStore {
         return reply instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(reply);
     }
 
-    /** What {@link #find} and {@link #list} answer from: immutable, swapped whole. */
-    private record Snapshot(long version, Map<String, PolicyEntry> byName, List<PolicyEntry> sorted, long takenNanos) {}
+    /**
+     * What {@link #find} and {@link #list} answer from: immutable, swapped whole. {@code stored} keeps the hash as
+     * read, so an unchanged override keeps its {@link Policy} instance across refreshes.
+     */
+    private record Snapshot(
+            long version,
+            Map<String, PolicyEntry> byName,
+            List<PolicyEntry> sorted,
+            Map<String, String> stored,
+            long takenNanos) {}
 
     /** Configures {@link RedisPolicyStore}. */
     public static final class Builder {

@@ -45,7 +45,9 @@ import redis.clients.jedis.UnifiedJedis;
  * <p>Memory on Redis is one sorted-set member per distinct offender per minute, for the window. Memory in the
  * instance is bounded by {@code maxPendingOffenders} distinct offenders between flushes (100,000 by default); past
  * that a flush starts early, and denials of further new offenders are left out of the offender counts (never out of
- * the totals) until it completes. The Jedis client belongs to the caller and is not closed here.
+ * the totals) until it completes. Among offenders tied at the cut of {@link #topOffenders}, Redis picks which are
+ * listed. Close the stats with the application (a {@code RateLimiter} does not close its listeners); the Jedis
+ * client belongs to the caller and is not closed here.
  *
  * @since 0.1
  */

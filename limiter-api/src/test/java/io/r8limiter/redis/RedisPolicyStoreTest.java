@@ -116,6 +116,19 @@ class RedisPolicyStoreTest {
     }
 
     @Test
+    void resync_withoutChanges_keepsThePolicyInstancesInForce() {
+        RedisPolicyStore store = store(closing(SharedRedis.standalone().pooled()));
+        store.putOverride(R1_SMALL);
+        Policy before = store.find("r1").orElseThrow();
+
+        store.resync();
+        store.resync();
+
+        assertThat(store.find("r1").orElseThrow()).isSameAs(before);
+        assertThat(store.version()).isPositive();
+    }
+
+    @Test
     void unreadableOverride_isIgnoredAndTheRestApplies() {
         UnifiedJedis redis = closing(SharedRedis.standalone().pooled());
         redis.hset(SharedKeys.policies(prefix), "r2", "1|3|0|ten/10/60000");
