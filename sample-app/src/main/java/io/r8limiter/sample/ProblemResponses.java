@@ -15,6 +15,7 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * Turns every failure into an RFC 9457 {@code application/problem+json} answer. Bad input is a 400 naming the
@@ -41,6 +42,16 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
     ResponseEntity<ProblemDetail> malformedParameters(InvalidParameterException e) {
         return problem(
                 HttpStatus.BAD_REQUEST, "the query string is malformed: percent-encoding must spell valid UTF-8");
+    }
+
+    /**
+     * The backend or policy store could not be reached for an admin call (decisions never fail this way: the failure
+     * mode answers them). The detail names no server: addresses stay in the log.
+     */
+    @ExceptionHandler({IllegalStateException.class, JedisException.class})
+    ResponseEntity<ProblemDetail> unavailable(RuntimeException e) {
+        LOG.warn("an admin call could not reach the rate limiter's store: {}", e.toString());
+        return problem(HttpStatus.SERVICE_UNAVAILABLE, "the rate limiter's store is unavailable; retry later");
     }
 
     @ExceptionHandler(Exception.class)

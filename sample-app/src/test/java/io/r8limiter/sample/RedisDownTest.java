@@ -1,0 +1,129 @@
+package io.r8limiter.sample;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.r8limiter.sample.Api.Answer;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * C15 for {@code /allow}: with Redis unreachable (connection refused), the failure mode answers at once, flagged
+ * degraded, and nothing answers 500 or names the server. One subclass per failure mode.
+ */
+@ActiveProfiles("deadredis")
+abstract class RedisDownTest {
+
+    /** A port where nothing listens: taken from the OS, then released. */
+    private static final int DEAD_PORT = ServiceProcess.freePort();
+
+    @LocalServerPort
+    int port;
+
+    Api api;
+    final List<Answer> answers = new ArrayList<>();
+    long slowestMillis;
+
+    @DynamicPropertySource
+    static void deadRedis(DynamicPropertyRegistry registry) {
+        registry.add("spring.data.redis.url", () -> "redis://127.0.0.1:" + DEAD_PORT);
+    }
+
+    @BeforeEach
+    void twentyDecisions() {
+        api = new Api(port);
+        api.allow("warm-up", "r1"); // first-request class loading is not what this measures
+        String user = ServiceTestBase.freshUser("u1");
+        for (int i = 0; i < 20; i++) {
+            long start = System.nanoTime();
+            answers.add(api.allow(user, "r1"));
+            slowestMillis = Math.max(slowestMillis, (System.nanoTime() - start) / 1_000_000);
+        }
+    }
+
+    @Test
+    void everyDecision_isAQuickDegradedTwoHundredWithoutServerDetails() {
+        assertThat(answers).extracting(Answer::status).containsOnly(200);
+        assertThat(answers).allSatisfy(a -> {
+            assertThat(a.json().path("degraded").booleanValue()).isTrue();
+            assertThat(a.header("RateLimit")).isNull();
+            assertThat(a.body())
+                    .doesNotContain("127.0.0.1")
+                    .doesNotContain("" + DEAD_PORT)
+                    .doesNotContain("Exception");
+        });
+        // the case's bound is 300 ms (connect timeout + 100 ms); a loaded 2-core machine gets some slack
+        assertThat(slowestMillis).isLessThan(1_000);
+    }
+
+    @Test
+    void adminCalls_answerUnavailableWithoutServerDetails() {
+        Answer reset = api.admin("DELETE", "/admin/tokens?user_id=u1&resource=r1");
+        Answer put = api.putPolicy("r1", 1, 1, 1_000);
+
+        for (Answer a : List.of(reset, put)) {
+            assertThat(a.status()).isEqualTo(503);
+            assertThat(a.contentType()).isEqualTo("application/problem+json");
+            assertThat(a.body()).doesNotContain("127.0.0.1").doesNotContain("" + DEAD_PORT);
+        }
+    }
+
+    /** No failure mode configured: the documented default, OPEN. */
+    @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+    static class Unconfigured extends RedisDownTest {
+        @Test
+        void allowsEverything() {
+            assertOpen(answers);
+        }
+    }
+
+    @SpringBootTest(
+            webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+            properties = "r8limiter.failure-mode=open")
+    static class Open extends RedisDownTest {
+        @Test
+        void allowsEverything() {
+            assertOpen(answers);
+        }
+    }
+
+    @SpringBootTest(
+            webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+            properties = "r8limiter.failure-mode=closed")
+    static class Closed extends RedisDownTest {
+        @Test
+        void deniesEverything() {
+            assertThat(answers).allSatisfy(a -> {
+                assertThat(a.allowed()).isFalse();
+                assertThat(a.retryAfter()).isGreaterThanOrEqualTo(1);
+                assertThat(Long.parseLong(a.header("Retry-After"))).isGreaterThanOrEqualTo(1);
+            });
+        }
+    }
+
+    @SpringBootTest(
+            webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+            properties = "r8limiter.failure-mode=local")
+    static class Local extends RedisDownTest {
+        @Test
+        void decidesOnLocalBuckets() {
+            assertThat(answers.subList(0, 5)).extracting(Answer::allowed).containsOnly(true);
+            assertThat(answers.subList(0, 5)).extracting(Answer::remaining).containsExactly(4L, 3L, 2L, 1L, 0L);
+            assertThat(answers.subList(5, 20)).extracting(Answer::allowed).containsOnly(false);
+        }
+    }
+
+    static void assertOpen(List<Answer> answers) {
+        assertThat(answers).allSatisfy(a -> {
+            assertThat(a.allowed()).isTrue();
+            assertThat(a.retryAfter()).isZero();
+            assertThat(a.limit()).isEqualTo(5);
+        });
+    }
+}
