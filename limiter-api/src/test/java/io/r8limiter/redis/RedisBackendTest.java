@@ -247,6 +247,46 @@ class RedisBackendTest {
         assertThat(a.circuitState()).isEqualTo(CircuitState.CLOSED);
     }
 
+    @Test
+    void scriptFlushesDuringTraffic_failNoDecision_C13() throws Exception {
+        Policy policy = Policy.of("p", Limit.perPeriod(1_000_000, Duration.ofMinutes(1)));
+        List<RedisBackend> instances = List.of(backend("flush"), backend("flush"));
+        AtomicInteger decided = new AtomicInteger();
+        AtomicInteger degraded = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        CountDownLatch running = new CountDownLatch(8);
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        List<Future<?>> done = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            RedisBackend backend = instances.get(t % 2);
+            int thread = t;
+            done.add(pool.submit(() -> {
+                running.countDown();
+                for (int i = 0; !stop.get(); i++) {
+                    Decision d = backend.consume(policy, BucketKey.of("t" + thread, "k" + i % 50), 1);
+                    decided.incrementAndGet();
+                    degraded.addAndGet(d.degraded() ? 1 : 0);
+                }
+                return null;
+            }));
+        }
+
+        running.await();
+        for (int flush = 0; flush < 20; flush++) {
+            Thread.sleep(10);
+            SharedRedis.standalone().scriptFlush();
+        }
+        stop.set(true);
+        for (Future<?> f : done) {
+            f.get(30, TimeUnit.SECONDS);
+        }
+        pool.shutdownNow();
+
+        assertThat(decided.get()).isGreaterThan(100);
+        assertThat(degraded.get()).isZero();
+        assertThat(instances).allMatch(b -> b.circuitState() == CircuitState.CLOSED);
+    }
+
     private long evalCalls() {
         String stats = redis.info("commandstats");
         for (String line : stats.split("\r?\n")) {
