@@ -14,7 +14,11 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.CommandObjects;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 /**
@@ -76,6 +80,29 @@ final class BucketScript {
             reply = transport.execute(key, COMMANDS.eval(body, keys, args));
         }
         return decision(policy, reply);
+    }
+
+    /**
+     * Sends one EVALSHA per request in one pipeline and returns each reply, or the error it met (a NOSCRIPT among
+     * them ran nothing). A connection failure fails the whole batch: none of it is sent again.
+     */
+    List<Object> runPipelined(UnifiedJedis jedis, List<String> keys, List<List<String>> args) {
+        List<Response<Object>> responses = new ArrayList<>(keys.size());
+        try (AbstractPipeline pipeline = jedis.pipelined()) {
+            for (int i = 0; i < keys.size(); i++) {
+                responses.add(pipeline.evalsha(sha, List.of(keys.get(i)), args.get(i)));
+            }
+            pipeline.sync();
+        }
+        List<Object> replies = new ArrayList<>(responses.size());
+        for (Response<Object> response : responses) {
+            try {
+                replies.add(response.get());
+            } catch (JedisDataException e) {
+                replies.add(e);
+            }
+        }
+        return replies;
     }
 
     /** The script's arguments: mode, cost, the number of limits, then capacity, T and P of each. */

@@ -13,11 +13,16 @@ import io.r8limiter.RateLimiter;
 import io.r8limiter.memory.MemoryBackend;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import redis.clients.jedis.JedisCluster;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 /**
  * Buckets on Redis (standalone, Sentinel or Cluster, through one {@link UnifiedJedis}), shared by every instance of
@@ -56,6 +61,7 @@ public final class RedisBackend implements RateLimitBackend {
     private final MemoryBackend local;
     private final CircuitBreaker circuit;
     private final CopyOnWriteArrayList<Consumer<CircuitState>> circuitListeners = new CopyOnWriteArrayList<>();
+    private final AsyncCoalescing coalescing;
 
     private RedisBackend(Builder b) {
         this.jedis = requireNonNull(b.jedis, "jedis");
@@ -66,6 +72,8 @@ public final class RedisBackend implements RateLimitBackend {
         this.local = b.local != null ? b.local : MemoryBackend.builder().build();
         this.circuit = CircuitBreaker.of("r8limiter-redis", b.circuitConfig);
         circuit.getEventPublisher().onStateTransition(event -> circuitChanged(event.getStateTransition()));
+        this.coalescing =
+                b.coalescing && !(jedis instanceof JedisCluster) ? new AsyncCoalescing(this::decideBatch) : null;
     }
 
     /** Starts a backend; {@link Builder#jedis} is required. */
@@ -77,6 +85,25 @@ public final class RedisBackend implements RateLimitBackend {
     public Decision consume(Policy policy, BucketKey key, long cost) {
         RateLimiter.checkCost(policy, cost);
         return decide(policy, key, cost, true);
+    }
+
+    /**
+     * With {@link Builder#coalescing(boolean) coalescing} on, decisions that arrive while others are in flight are
+     * sent together in one pipeline; otherwise the same as {@link #consume}.
+     */
+    @Override
+    public CompletionStage<Decision> consumeAsync(Policy policy, BucketKey key, long cost) {
+        if (coalescing == null) {
+            return RateLimitBackend.super.consumeAsync(policy, key, cost);
+        }
+        try {
+            RateLimiter.checkCost(policy, cost);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        CompletableFuture<Decision> future = new CompletableFuture<>();
+        coalescing.submit(new AsyncCoalescing.Pending(policy, key, cost, keys.of(policy.name(), key), future));
+        return future;
     }
 
     @Override
@@ -119,10 +146,21 @@ public final class RedisBackend implements RateLimitBackend {
         circuitListeners.add(requireNonNull(listener, "listener"));
     }
 
-    /** Closes the in-memory buckets of the {@code LOCAL} failure mode; the Jedis client stays open. */
+    /**
+     * Stops the coalescing thread and closes the in-memory buckets of the {@code LOCAL} failure mode; the Jedis client
+     * stays open.
+     */
     @Override
     public void close() {
+        if (coalescing != null) {
+            coalescing.close();
+        }
         local.close();
+    }
+
+    /** The most asynchronous decisions sent in one pipeline so far; 0 without coalescing. */
+    int largestBatch() {
+        return coalescing == null ? 0 : coalescing.largestBatch();
     }
 
     private Decision decide(Policy policy, BucketKey key, long cost, boolean consume) {
@@ -167,6 +205,52 @@ public final class RedisBackend implements RateLimitBackend {
         };
     }
 
+    /**
+     * Decides a batch in one pipeline. A NOSCRIPT reply ran nothing, so that request goes again on its own; a failed
+     * pipeline is never resent, and the failure mode answers every request in it.
+     */
+    private void decideBatch(List<AsyncCoalescing.Pending> batch) {
+        if (batch.size() == 1) {
+            AsyncCoalescing.Pending p = batch.get(0);
+            p.future().complete(decide(p.policy(), p.key(), p.cost(), true));
+            return;
+        }
+        if (!circuit.tryAcquirePermission()) {
+            batch.forEach(p -> p.future().complete(fallback(p.policy(), p.key(), p.cost(), true)));
+            return;
+        }
+        long start = System.nanoTime();
+        List<Object> replies;
+        try {
+            replies = script.runPipelined(
+                    jedis,
+                    batch.stream().map(AsyncCoalescing.Pending::redisKey).toList(),
+                    batch.stream()
+                            .map(p -> BucketScript.args(p.policy(), p.cost(), true))
+                            .toList());
+            circuit.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        } catch (RuntimeException e) {
+            circuit.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
+            LOG.log(Level.DEBUG, "redis batch failed, the failure mode {0} answers: {1}", failureMode, e);
+            batch.forEach(p -> p.future().complete(fallback(p.policy(), p.key(), p.cost(), true)));
+            return;
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            complete(batch.get(i), replies.get(i));
+        }
+    }
+
+    private void complete(AsyncCoalescing.Pending p, Object reply) {
+        if (reply instanceof JedisNoScriptException) {
+            p.future().complete(decide(p.policy(), p.key(), p.cost(), true));
+        } else if (reply instanceof RuntimeException e) {
+            LOG.log(Level.DEBUG, "redis refused a batched decision, the failure mode {0} answers: {1}", failureMode, e);
+            p.future().complete(fallback(p.policy(), p.key(), p.cost(), true));
+        } else {
+            p.future().complete(BucketScript.decision(p.policy(), reply));
+        }
+    }
+
     private void circuitChanged(CircuitBreaker.StateTransition transition) {
         CircuitState state = CircuitState.of(transition.getToState());
         if (state == CircuitState.OPEN) {
@@ -191,6 +275,7 @@ public final class RedisBackend implements RateLimitBackend {
         private MemoryBackend local;
         private CircuitBreakerConfig circuitConfig = defaultCircuit();
         private BucketScript script = BucketScript.load();
+        private boolean coalescing;
 
         private Builder() {}
 
@@ -229,6 +314,15 @@ public final class RedisBackend implements RateLimitBackend {
          */
         public Builder circuitBreaker(CircuitBreakerConfig config) {
             this.circuitConfig = requireNonNull(config, "config");
+            return this;
+        }
+
+        /**
+         * Whether {@link RedisBackend#consumeAsync} sends decisions that arrive while others are in flight together,
+         * in one pipeline (standalone and Sentinel; a Cluster client always decides one by one). Off by default.
+         */
+        public Builder coalescing(boolean coalescing) {
+            this.coalescing = coalescing;
             return this;
         }
 

@@ -1,0 +1,104 @@
+package io.r8limiter.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.r8limiter.BucketKey;
+import io.r8limiter.Decision;
+import io.r8limiter.FailureMode;
+import io.r8limiter.Limit;
+import io.r8limiter.Policy;
+import io.r8limiter.testkit.RedisServerProcess;
+import io.r8limiter.testkit.SharedRedis;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.JedisPooled;
+
+/** Asynchronous decisions sent together in pipelines: as exact as one by one, and as safe in an outage. */
+class AsyncCoalescingTest {
+
+    private static final Policy POLICY = Policy.of("p", Limit.of(10, 1, Duration.ofMinutes(1)));
+
+    private final List<AutoCloseable> resources = new ArrayList<>();
+
+    @BeforeEach
+    void clean() {
+        SharedRedis.flushAll();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        for (AutoCloseable r : resources) {
+            r.close();
+        }
+    }
+
+    private RedisBackend backend(RedisServerProcess server, Duration timeout, FailureMode mode) {
+        JedisPooled client = RedisClients.standalone(server.hostAndPort(), timeout);
+        RedisBackend backend = RedisBackend.builder()
+                .jedis(client)
+                .coalescing(true)
+                .failureMode(mode)
+                .build();
+        resources.add(backend);
+        resources.add(client);
+        return backend;
+    }
+
+    private static List<Decision> burst(RedisBackend backend, BucketKey key, int n) {
+        List<CompletableFuture<Decision>> futures = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            futures.add(backend.consumeAsync(POLICY, key, 1).toCompletableFuture());
+        }
+        return futures.stream()
+                .map(f -> f.orTimeout(10, TimeUnit.SECONDS).join())
+                .toList();
+    }
+
+    @Test
+    void coalescedDecisions_admitExactlyCapacity_evenAfterAScriptFlush() {
+        RedisBackend backend = backend(SharedRedis.standalone(), Duration.ofSeconds(2), FailureMode.CLOSED);
+        burst(backend, BucketKey.of("warm"), 1);
+        SharedRedis.standalone().scriptFlush();
+
+        List<Decision> decisions = burst(backend, BucketKey.of("u1"), 200);
+
+        assertThat(backend.largestBatch()).isGreaterThan(1);
+        assertThat(decisions).noneMatch(Decision::degraded);
+        assertThat(decisions.stream().filter(Decision::allowed))
+                .extracting(Decision::remaining)
+                .containsExactlyInAnyOrder(9L, 8L, 7L, 6L, 5L, 4L, 3L, 2L, 1L, 0L);
+    }
+
+    @Test
+    void coalescedDecisions_onADeadRedis_answerByTheFailureMode() {
+        RedisServerProcess server = RedisServerProcess.start();
+        resources.add(server);
+        RedisBackend backend = backend(server, Duration.ofMillis(200), FailureMode.LOCAL);
+        burst(backend, BucketKey.of("warm"), 1);
+
+        server.kill();
+        long start = System.nanoTime();
+        List<Decision> decisions = burst(backend, BucketKey.of("u1"), 100);
+
+        assertThat(decisions).allMatch(Decision::degraded);
+        assertThat(decisions).filteredOn(Decision::allowed).hasSize(10);
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(2000);
+    }
+
+    @Test
+    void invalidCost_failsTheStage_withoutAQueuedDecision() {
+        RedisBackend backend = backend(SharedRedis.standalone(), Duration.ofSeconds(2), FailureMode.OPEN);
+
+        CompletableFuture<Decision> stage =
+                backend.consumeAsync(POLICY, BucketKey.of("u1"), 0).toCompletableFuture();
+
+        assertThat(stage).isCompletedExceptionally();
+        assertThat(stage.handle((d, e) -> e.getMessage()).join()).isEqualTo("cost must be positive but was 0");
+    }
+}
