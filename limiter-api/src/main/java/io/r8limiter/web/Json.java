@@ -10,7 +10,8 @@ final class Json {
     /**
      * {@code value} as a quoted JSON string. Quotes, backslashes and control characters are escaped as JSON
      * requires; {@code < > &} and the line separators U+2028/U+2029 are escaped too, so the text is safe inside
-     * HTML or JavaScript; an unpaired surrogate becomes U+FFFD so that the output is always valid UTF-16.
+     * HTML or JavaScript; every other character outside printable ASCII is written as {@code \\uXXXX}, so the text is
+     * pure ASCII and no charset can garble it; an unpaired surrogate becomes U+FFFD.
      */
     static String quote(String value) {
         StringBuilder sb = new StringBuilder(value.length() + 16).append('"');
@@ -19,7 +20,8 @@ final class Json {
             if (Character.isHighSurrogate(c)
                     && i + 1 < value.length()
                     && Character.isLowSurrogate(value.charAt(i + 1))) {
-                sb.append(c).append(value.charAt(++i));
+                appendChar(sb, c);
+                appendChar(sb, value.charAt(++i));
             } else if (Character.isSurrogate(c)) {
                 sb.append("\\ufffd");
             } else {
@@ -37,7 +39,7 @@ final class Json {
             case '\r' -> sb.append("\\r");
             case '\t' -> sb.append("\\t");
             default -> {
-                if (c < 0x20 || c == '<' || c == '>' || c == '&' || c == '\u2028' || c == '\u2029' || c == 0x7f) {
+                if (c < 0x20 || c > 0x7e || c == '<' || c == '>' || c == '&') {
                     sb.append("\\u")
                             .append(HEX[c >> 12 & 0xf])
                             .append(HEX[c >> 8 & 0xf])
