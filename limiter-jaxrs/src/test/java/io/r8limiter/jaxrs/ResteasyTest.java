@@ -18,7 +18,7 @@ class ResteasyTest extends JaxrsContract {
         return HttpServlet30Dispatcher.class;
     }
 
-    private static boolean present(String className) {
+    static boolean present(String className) {
         try {
             Class.forName(className, false, ResteasyTest.class.getClassLoader());
             return true;
