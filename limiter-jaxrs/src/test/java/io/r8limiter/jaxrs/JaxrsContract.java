@@ -50,7 +50,9 @@ abstract class JaxrsContract {
 
     @AfterAll
     void stop() throws Exception {
-        server.close();
+        if (server != null) {
+            server.close();
+        }
     }
 
     @Test
