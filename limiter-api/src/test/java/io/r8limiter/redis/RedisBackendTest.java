@@ -166,7 +166,7 @@ class RedisBackendTest {
 
         // 5: idle buckets vanish
         Set<String> seen = new HashSet<>(scan("t12:*"));
-        Thread.sleep(2100);
+        Thread.sleep(3000);
         assertThat(scan("t12:*")).isEmpty();
         assertThat(seen).noneMatch(redis::exists);
 
