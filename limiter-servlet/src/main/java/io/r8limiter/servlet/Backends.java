@@ -10,7 +10,13 @@ final class Backends {
 
     static RateLimitBackend create(FilterSettings settings) {
         if (settings.backend.equals("redis")) {
-            throw new IllegalArgumentException("init-param backend redis is not available yet in this build");
+            try {
+                return RedisBackends.create(settings);
+            } catch (NoClassDefFoundError e) {
+                throw new IllegalStateException("init-param backend redis needs Jedis and Resilience4j's circuit"
+                        + " breaker on the class path (redis.clients:jedis, io.github.resilience4j:"
+                        + "resilience4j-circuitbreaker); missing: " + e.getMessage());
+            }
         }
         return MemoryBackend.builder().maxKeys(settings.memoryMaxKeys).build();
     }

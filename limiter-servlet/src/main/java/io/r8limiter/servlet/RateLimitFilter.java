@@ -122,7 +122,15 @@ public class RateLimitFilter implements Filter {
     private static void limit(
             Setup s, BucketKey key, HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        Decision decision = s.limiter.tryConsume(s.policy, key, s.cost);
+        Decision decision;
+        try {
+            decision = s.limiter.tryConsume(s.policy, key, s.cost);
+        } catch (IllegalArgumentException e) {
+            // The policy changed at runtime so that the cost no longer fits: a server-side mistake, not the client's.
+            LOG.warn("rate limiting of policy {} skipped: {}; fix the policy or the cost", s.policy, e.getMessage());
+            chain.doFilter(request, response);
+            return;
+        }
         HttpAnswer answer = HttpAnswer.of(s.policy, decision, s.headersOnAllowed);
         if (answer.proceed()) {
             for (HttpHeader header : answer.headers()) {
