@@ -26,16 +26,20 @@ abstract class JaxrsContract {
 
     static final String CLIENT = "203.0.113.7";
 
-    final RateLimiter limiter = RateLimiter.builder()
-            .policies(
-                    Policy.of("three", Limit.of(3, 3, Duration.ofSeconds(60))),
-                    Policy.of("five", Limit.of(5, 5, Duration.ofSeconds(60))),
-                    Policy.of("two", Limit.of(2, 2, Duration.ofSeconds(60))),
-                    Policy.of("P", Limit.of(1, 1, Duration.ofMillis(1500))),
-                    Policy.of("crowd", Limit.of(50, 50, Duration.ofHours(1))))
-            .build();
+    final RateLimiter limiter = RateLimiter.builder().policies(policies()).build();
     JaxrsServer server;
     Http http;
+
+    /** The policies the test resources name. */
+    static Policy[] policies() {
+        return new Policy[] {
+            Policy.of("three", Limit.of(3, 3, Duration.ofSeconds(60))),
+            Policy.of("five", Limit.of(5, 5, Duration.ofSeconds(60))),
+            Policy.of("two", Limit.of(2, 2, Duration.ofSeconds(60))),
+            Policy.of("P", Limit.of(1, 1, Duration.ofMillis(1500))),
+            Policy.of("crowd", Limit.of(50, 50, Duration.ofHours(1)))
+        };
+    }
 
     /** The runtime's servlet. */
     abstract Class<? extends Servlet> runtime();

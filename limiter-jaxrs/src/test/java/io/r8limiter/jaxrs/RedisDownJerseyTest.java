@@ -1,0 +1,85 @@
+package io.r8limiter.jaxrs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.r8limiter.FailureMode;
+import io.r8limiter.RateLimiter;
+import io.r8limiter.redis.RedisBackend;
+import io.r8limiter.redis.RedisClients;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.glassfish.jersey.servlet.ServletContainer;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisPooled;
+
+/**
+ * C15 through the JAX-RS filters on Jersey: with Redis unreachable (a closed local port) a capacity-5 resource never
+ * answers 500; the failure mode answers.
+ */
+class RedisDownJerseyTest {
+
+    @Test
+    void open_letsEveryRequestThrough_withoutRateLimitFields() throws Exception {
+        List<HttpResponse<String>> responses = twentyWith(FailureMode.OPEN);
+
+        assertThat(responses).extracting(HttpResponse::statusCode).containsOnly(200);
+        assertThat(responses)
+                .allSatisfy(r -> assertThat(r.headers().firstValue("RateLimit")).isEmpty());
+    }
+
+    @Test
+    void closed_answers429WithRetryAfter_andNoRateLimitFields() throws Exception {
+        List<HttpResponse<String>> responses = twentyWith(FailureMode.CLOSED);
+
+        assertThat(responses).extracting(HttpResponse::statusCode).containsOnly(429);
+        assertThat(responses).allSatisfy(r -> {
+            assertThat(Long.parseLong(r.headers().firstValue("Retry-After").orElseThrow()))
+                    .isGreaterThanOrEqualTo(1);
+            assertThat(r.headers().firstValue("RateLimit-Policy")).isEmpty();
+            assertThat(r.body()).contains("\"status\":429").doesNotContain("Exception", "redis");
+        });
+    }
+
+    @Test
+    void local_decidesOnInMemoryBuckets() throws Exception {
+        List<HttpResponse<String>> responses = twentyWith(FailureMode.LOCAL);
+
+        assertThat(responses.subList(0, 5)).extracting(HttpResponse::statusCode).containsOnly(200);
+        assertThat(responses.subList(5, 20))
+                .extracting(HttpResponse::statusCode)
+                .containsOnly(429);
+    }
+
+    private static List<HttpResponse<String>> twentyWith(FailureMode mode) throws Exception {
+        assumeTrue(ResteasyTest.present("org.glassfish.jersey.servlet.ServletContainer"), "Jersey absent");
+        try (JedisPooled jedis =
+                        RedisClients.standalone(new HostAndPort("127.0.0.1", unusedPort()), Duration.ofMillis(200));
+                RateLimiter limiter = RateLimiter.builder()
+                        .backend(RedisBackend.builder()
+                                .jedis(jedis)
+                                .failureMode(mode)
+                                .build())
+                        .policies(JaxrsContract.policies())
+                        .build();
+                JaxrsServer server = JaxrsServer.start(ServletContainer.class, RateLimitFeature.of(limiter))) {
+            Http http = new Http(server.port());
+            List<HttpResponse<String>> responses = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                responses.add(http.get("/limited/five", "X-User", "c15"));
+            }
+            return responses;
+        }
+    }
+
+    private static int unusedPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
