@@ -1,0 +1,193 @@
+package io.r8limiter.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.r8limiter.testkit.RedisServerProcess;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Three decision services on one Redis of their own, one per failure mode (open, closed, local), under steady load
+ * while the Redis process is killed, paused and has its script cache flushed.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RedisFaultsSystemTest {
+
+    static final Duration TIMEOUT = Duration.ofMillis(200);
+    /** Room above the Redis timeout for the HTTP round trip, the JSON and a scheduler hiccup on a shared machine. */
+    static final Duration MARGIN = Duration.ofMillis(400);
+
+    static final Map<String, Long> MEASURED = new HashMap<>();
+
+    private static RedisServerProcess redis;
+    private static AppProcess open;
+    private static AppProcess closed;
+    private static AppProcess local;
+    private static final Http http = Http.client();
+
+    @BeforeAll
+    static void start() {
+        redis = RedisServerProcess.start();
+        List<AppProcess> apps = List.of(launch("open"), launch("closed"), launch("local"));
+        apps.forEach(AppProcess::awaitReady);
+        open = apps.get(0);
+        closed = apps.get(1);
+        local = apps.get(2);
+    }
+
+    @AfterAll
+    static void stop() {
+        for (AppProcess app : new AppProcess[] {open, closed, local}) {
+            if (app != null) {
+                app.stop();
+            }
+        }
+        if (redis != null) {
+            redis.close();
+        }
+        System.out.println("RedisFaultsSystemTest measured: " + MEASURED);
+    }
+
+    private static AppProcess launch(String mode) {
+        return AppProcess.launch(
+                "faults-" + mode,
+                List.of(
+                        "--r8limiter.backend=redis",
+                        "--spring.data.redis.url=redis://127.0.0.1:" + redis.port(),
+                        "--r8limiter.redis.timeout=" + TIMEOUT.toMillis() + "ms",
+                        "--r8limiter.failure-mode=" + mode,
+                        "--r8limiter.policies.default.limits[0].capacity=1000000",
+                        "--r8limiter.policies.default.limits[0].refill-tokens=1000000",
+                        "--r8limiter.policies.default.limits[0].refill-period=1s"));
+    }
+
+    @Test
+    @Order(1)
+    void killedRedis_everyRequestAnswersByItsFailureModeInTime_andRedisDecidesAgainSoonAfterARestart() {
+        Map<AppProcess, Long> threadsBefore = threads();
+        Load load = Load.start(List.of(open, closed, local), 2, n -> Query.allow("kill-" + (n % 50), "r"));
+        awaitNonDegradedFromEveryApp(load, System.nanoTime());
+
+        long killedAt = System.nanoTime();
+        redis.kill();
+        AppProcess.sleep(Duration.ofSeconds(3));
+        redis.restart();
+        long restartedAt = System.nanoTime();
+        Map<AppProcess, Long> recovery = awaitNonDegradedFromEveryApp(load, restartedAt);
+        load.close();
+
+        List<Load.Sample> outage = load.between(killedAt, restartedAt);
+        assertThat(load.samples()).allSatisfy(s -> assertThat(s.status()).as(s.body()).isEqualTo(200));
+        assertThat(outage).filteredOn(s -> s.app() == open).allSatisfy(s -> assertThat(s.allowed()).isTrue());
+        assertThat(outage)
+                .filteredOn(s -> s.app() == closed && s.degraded())
+                .isNotEmpty()
+                .allSatisfy(s -> assertThat(s.allowed()).isFalse());
+        assertThat(outage).filteredOn(Load.Sample::degraded).isNotEmpty();
+        long worst = outage.stream().mapToLong(Load.Sample::latencyMillis).max().orElse(0);
+        assertThat(worst).isLessThanOrEqualTo(TIMEOUT.plus(MARGIN).toMillis());
+        assertThat(recovery.values()).allSatisfy(ms -> assertThat(ms).isLessThanOrEqualTo(1_500));
+        Map<AppProcess, Long> threadsAfter = threads();
+        threadsBefore.forEach((app, before) -> assertThat(threadsAfter.get(app)).isLessThanOrEqualTo(before + 5));
+        for (AppProcess app : List.of(open, closed, local)) {
+            await().atMost(2, TimeUnit.SECONDS).untilAsserted(() -> assertThat(
+                            http.get(app.uri("/actuator/health")).status())
+                    .isEqualTo(200));
+        }
+        MEASURED.put("kill.outageDecisions", (long) outage.size());
+        MEASURED.put("kill.worstLatencyMs", worst);
+        MEASURED.put("kill.recoveryMsMax", recovery.values().stream().mapToLong(Long::longValue).max().orElse(-1));
+        MEASURED.put("kill.threadGrowthMax", growth(threadsBefore, threadsAfter));
+    }
+
+    @Test
+    @Order(2)
+    void pausedRedis_timeoutsHold_theCircuitOpens_andNoQueueBuildsUp() {
+        Load load = Load.start(List.of(open, closed, local), 3, n -> Query.allow("pause-" + (n % 50), "r"));
+        awaitNonDegradedFromEveryApp(load, System.nanoTime());
+
+        long pausedAt = System.nanoTime();
+        redis.pause();
+        AppProcess.sleep(Duration.ofSeconds(3));
+        long resumedAt = System.nanoTime();
+        redis.resume();
+        Map<AppProcess, Long> recovery = awaitNonDegradedFromEveryApp(load, resumedAt);
+        load.close();
+
+        List<Load.Sample> stalled = load.between(pausedAt, resumedAt);
+        long worst = stalled.stream().mapToLong(Load.Sample::latencyMillis).max().orElse(0);
+        long fast = stalled.stream()
+                .filter(s -> s.degraded() && s.latencyNanos() < TIMEOUT.toNanos() / 2)
+                .count();
+        assertThat(load.samples()).allSatisfy(s -> assertThat(s.status()).as(s.body()).isEqualTo(200));
+        assertThat(worst).isLessThanOrEqualTo(TIMEOUT.plus(MARGIN).toMillis());
+        assertThat(fast).as("decisions answered by an open circuit without waiting").isPositive();
+        assertThat(recovery.values()).allSatisfy(ms -> assertThat(ms).isLessThanOrEqualTo(1_500));
+        MEASURED.put("pause.decisions", (long) stalled.size());
+        MEASURED.put("pause.fastDegraded", fast);
+        MEASURED.put("pause.worstLatencyMs", worst);
+        MEASURED.put("pause.recoveryMsMax", recovery.values().stream().mapToLong(Long::longValue).max().orElse(-1));
+    }
+
+    @Test
+    @Order(3)
+    void scriptFlushAndQuietRestart_neverCostADecision() {
+        int degraded = 0;
+        for (int i = 0; i < 300; i++) {
+            if (i % 20 == 0) {
+                redis.scriptFlush();
+            }
+            AppProcess app = List.of(open, closed, local).get(i % 3);
+            if (http.post(app.uri(Query.allow("flush-" + (i % 7), "r"))).json().path("degraded").asBoolean()) {
+                degraded++;
+            }
+        }
+        redis.restart();
+
+        for (AppProcess app : List.of(open, closed, local)) {
+            var json = http.post(app.uri(Query.allow("after-restart-" + app.port(), "r"))).json();
+            assertThat(json.path("degraded").asBoolean()).as(app + " " + json).isFalse();
+            assertThat(json.path("remaining").asLong()).isEqualTo(999_999);
+        }
+        assertThat(degraded).isZero();
+    }
+
+    /** Waits for a non-degraded answer from every app completed after {@code since}; the wait per app in ms. */
+    private static Map<AppProcess, Long> awaitNonDegradedFromEveryApp(Load load, long since) {
+        Map<AppProcess, Long> waits = new HashMap<>();
+        await().atMost(10, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(20)).until(() -> {
+            for (Load.Sample s : load.between(since, Long.MAX_VALUE)) {
+                if (s.status() == 200 && !s.degraded()) {
+                    waits.merge(s.app(), (s.completedNanos() - since) / 1_000_000, Math::min);
+                }
+            }
+            return waits.size() == 3;
+        });
+        return waits;
+    }
+
+    private static Map<AppProcess, Long> threads() {
+        Map<AppProcess, Long> threads = new HashMap<>();
+        for (AppProcess app : List.of(open, closed, local)) {
+            threads.put(app, Prometheus.scrape(http, app).threads());
+        }
+        return threads;
+    }
+
+    private static long growth(Map<AppProcess, Long> before, Map<AppProcess, Long> after) {
+        return before.keySet().stream()
+                .mapToLong(app -> after.get(app) - before.get(app))
+                .max()
+                .orElse(0);
+    }
+}
