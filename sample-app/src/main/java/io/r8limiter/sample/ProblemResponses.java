@@ -27,9 +27,13 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProblemResponses.class);
 
+    /** Longest detail a 400 repeats: messages from the core quote the bad value whole, however long it is. */
+    static final int MAX_DETAIL = 512;
+
     @ExceptionHandler(IllegalArgumentException.class)
     ResponseEntity<ProblemDetail> badInput(IllegalArgumentException e) {
-        return problem(HttpStatus.BAD_REQUEST, e.getMessage());
+        String detail = e.getMessage();
+        return problem(HttpStatus.BAD_REQUEST, detail == null ? null : Echo.of(detail, MAX_DETAIL));
     }
 
     @ExceptionHandler(NotFoundException.class)
