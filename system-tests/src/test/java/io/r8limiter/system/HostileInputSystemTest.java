@@ -49,7 +49,9 @@ class HostileInputSystemTest {
             }
         }
 
-        assertThat(failures).as("hostile requests (2xx=%d 4xx=%d)", byClass[2], byClass[4]).isEmpty();
+        assertThat(failures)
+                .as("hostile requests (2xx=%d 4xx=%d)", byClass[2], byClass[4])
+                .isEmpty();
         assertThat(remaining("control")).isEqualTo(controlBefore);
         assertThat(http.get(app.uri("/admin/policy"), BEARER).body()).isEqualTo(policiesBefore);
         assertThat(http.get(app.uri("/admin/stats"), BEARER).json().isObject()).isTrue();
@@ -66,9 +68,15 @@ class HostileInputSystemTest {
             for (String path : List.of("/admin/policy", "/actuator/ratelimit")) {
                 String method = path.startsWith("/admin") ? "PUT" : "POST";
                 Http.Reply reply = http.send(method, app.uri(path), BEARER, bomb);
-                assertThat(reply.status()).as("%s %s with %s", method, path, abbreviate(bomb)).isBetween(400, 499);
-                assertThat(Leaks.find(reply.body(), bomb)).as(abbreviate(reply.body())).isNull();
-                assertThat(reply.body().length()).as("echo of %s", abbreviate(bomb)).isLessThan(2_000);
+                assertThat(reply.status())
+                        .as("%s %s with %s", method, path, abbreviate(bomb))
+                        .isBetween(400, 499);
+                assertThat(Leaks.find(reply.body(), bomb))
+                        .as(abbreviate(reply.body()))
+                        .isNull();
+                assertThat(reply.body().length())
+                        .as("echo of %s", abbreviate(bomb))
+                        .isLessThan(2_000);
             }
         }
 
@@ -95,11 +103,20 @@ class HostileInputSystemTest {
     @Test
     void sensitiveActuatorEndpoints_areNotExposed_andHealthShowsItsStatusOnly() {
         for (String endpoint : List.of(
-                "env", "beans", "configprops", "heapdump", "threaddump", "loggers", "mappings", "shutdown", "scheduledtasks")) {
+                "env",
+                "beans",
+                "configprops",
+                "heapdump",
+                "threaddump",
+                "loggers",
+                "mappings",
+                "shutdown",
+                "scheduledtasks")) {
             assertThat(http.get(app.uri("/actuator/" + endpoint)).status())
                     .as(endpoint)
                     .isEqualTo(404);
-            assertThat(http.send("POST", app.uri("/actuator/" + endpoint), null, "{}").status())
+            assertThat(http.send("POST", app.uri("/actuator/" + endpoint), null, "{}")
+                            .status())
                     .as("POST " + endpoint)
                     .isIn(404, 405);
         }
@@ -116,9 +133,8 @@ class HostileInputSystemTest {
         if (answer.status() >= 500) {
             return "server error";
         }
-        String leak = request.target().startsWith("/actuator/prometheus")
-                ? null
-                : Leaks.find(answer.body(), request.text());
+        String leak =
+                request.target().startsWith("/actuator/prometheus") ? null : Leaks.find(answer.body(), request.text());
         if (leak != null) {
             return "leaked '" + leak + "'";
         }
@@ -138,7 +154,10 @@ class HostileInputSystemTest {
     }
 
     private static long remaining(String user) {
-        return http.get(app.uri(Query.tokens(user, "ctl")), BEARER).json().path("remaining").asLong();
+        return http.get(app.uri(Query.tokens(user, "ctl")), BEARER)
+                .json()
+                .path("remaining")
+                .asLong();
     }
 
     private static String abbreviate(String s) {

@@ -184,12 +184,13 @@ final class HostileRequests {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < length; i++) {
             int kind = random.nextInt(4);
-            int cp = switch (kind) {
-                case 0 -> random.nextInt(0x20);
-                case 1 -> 0x20 + random.nextInt(0x5f);
-                case 2 -> 0xa0 + random.nextInt(0x2000);
-                default -> 0x1f300 + random.nextInt(0x300);
-            };
+            int cp =
+                    switch (kind) {
+                        case 0 -> random.nextInt(0x20);
+                        case 1 -> 0x20 + random.nextInt(0x5f);
+                        case 2 -> 0xa0 + random.nextInt(0x2000);
+                        default -> 0x1f300 + random.nextInt(0x300);
+                    };
             b.appendCodePoint(cp);
         }
         return b.toString();
@@ -199,9 +200,10 @@ final class HostileRequests {
     private boolean authorization(StringBuilder headers, String method) {
         switch (random.nextInt(7)) {
             case 0 -> headers.append("Authorization: Bearer WRONG\r\n");
-            case 1 -> headers.append("Authorization: Bearer ")
-                    .append(adminToken.toUpperCase())
-                    .append("\r\n");
+            case 1 ->
+                headers.append("Authorization: Bearer ")
+                        .append(adminToken.toUpperCase())
+                        .append("\r\n");
             case 2 -> headers.append("Authorization: Basic YWRtaW46YWRtaW4=\r\n");
             case 3 -> headers.append("Authorization: Bearer\r\n");
             case 4 -> {
@@ -220,18 +222,19 @@ final class HostileRequests {
 
     private void otherHeaders(StringBuilder headers) {
         switch (random.nextInt(6)) {
-            case 0 -> headers.append("X-Forwarded-For: 10.0.0.")
-                    .append(random.nextInt(256))
-                    .append(", ")
-                    .append(MARK)
-                    .append("\r\n");
-            case 1 -> headers.append("User-Agent: ua%0d%0aX-Evil: 1 ")
-                    .append(MARK)
-                    .append("\r\n");
+            case 0 ->
+                headers.append("X-Forwarded-For: 10.0.0.")
+                        .append(random.nextInt(256))
+                        .append(", ")
+                        .append(MARK)
+                        .append("\r\n");
+            case 1 ->
+                headers.append("User-Agent: ua%0d%0aX-Evil: 1 ").append(MARK).append("\r\n");
             case 2 -> headers.append("X-Big: ").append("b".repeat(70_000)).append("\r\n");
-            case 3 -> headers.append("Accept: application/json\r\nX-Unicode: ")
-                    .append(new String("é😀".getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1))
-                    .append("\r\n");
+            case 3 ->
+                headers.append("Accept: application/json\r\nX-Unicode: ")
+                        .append(new String("é😀".getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1))
+                        .append("\r\n");
             default -> {
                 // none
             }

@@ -41,7 +41,9 @@ final class Http {
     }
 
     Reply get(URI uri, String authorization) {
-        return send(HttpRequest.newBuilder(uri).header("Authorization", authorization).GET());
+        return send(HttpRequest.newBuilder(uri)
+                .header("Authorization", authorization)
+                .GET());
     }
 
     Reply send(String method, URI uri, @Nullable String authorization, @Nullable String jsonBody) {
@@ -61,7 +63,8 @@ final class Http {
     }
 
     /** A GET that answers null instead of throwing when the server is not there (yet). */
-    @Nullable Reply tryGet(URI uri) {
+    @Nullable
+    Reply tryGet(URI uri) {
         try {
             return get(uri);
         } catch (RuntimeException e) {
@@ -94,7 +97,8 @@ final class Http {
             return nanos / 1_000_000;
         }
 
-        @Nullable String header(String name) {
+        @Nullable
+        String header(String name) {
             for (Map.Entry<String, List<String>> e : headers.entrySet()) {
                 if (e.getKey().equalsIgnoreCase(name) && !e.getValue().isEmpty()) {
                     return e.getValue().get(0);

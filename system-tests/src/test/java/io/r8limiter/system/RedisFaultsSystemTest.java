@@ -87,8 +87,10 @@ class RedisFaultsSystemTest {
         load.close();
 
         List<Load.Sample> outage = load.between(killedAt, restartedAt);
-        assertThat(load.samples()).allSatisfy(s -> assertThat(s.status()).as(s.body()).isEqualTo(200));
-        assertThat(outage).filteredOn(s -> s.app() == open).allSatisfy(s -> assertThat(s.allowed()).isTrue());
+        assertThat(load.samples())
+                .allSatisfy(s -> assertThat(s.status()).as(s.body()).isEqualTo(200));
+        assertThat(outage).filteredOn(s -> s.app() == open).allSatisfy(s -> assertThat(s.allowed())
+                .isTrue());
         assertThat(outage)
                 .filteredOn(s -> s.app() == closed && s.degraded())
                 .isNotEmpty()
@@ -106,7 +108,9 @@ class RedisFaultsSystemTest {
         }
         MEASURED.put("kill.outageDecisions", (long) outage.size());
         MEASURED.put("kill.worstLatencyMs", worst);
-        MEASURED.put("kill.recoveryMsMax", recovery.values().stream().mapToLong(Long::longValue).max().orElse(-1));
+        MEASURED.put(
+                "kill.recoveryMsMax",
+                recovery.values().stream().mapToLong(Long::longValue).max().orElse(-1));
         MEASURED.put("kill.threadGrowthMax", growth(threadsBefore, threadsAfter));
     }
 
@@ -125,18 +129,24 @@ class RedisFaultsSystemTest {
         load.close();
 
         List<Load.Sample> stalled = load.between(pausedAt, resumedAt);
-        long worst = stalled.stream().mapToLong(Load.Sample::latencyMillis).max().orElse(0);
+        long worst =
+                stalled.stream().mapToLong(Load.Sample::latencyMillis).max().orElse(0);
         long fast = stalled.stream()
                 .filter(s -> s.degraded() && s.latencyNanos() < TIMEOUT.toNanos() / 2)
                 .count();
-        assertThat(load.samples()).allSatisfy(s -> assertThat(s.status()).as(s.body()).isEqualTo(200));
+        assertThat(load.samples())
+                .allSatisfy(s -> assertThat(s.status()).as(s.body()).isEqualTo(200));
         assertThat(worst).isLessThanOrEqualTo(TIMEOUT.plus(MARGIN).toMillis());
-        assertThat(fast).as("decisions answered by an open circuit without waiting").isPositive();
+        assertThat(fast)
+                .as("decisions answered by an open circuit without waiting")
+                .isPositive();
         assertThat(recovery.values()).allSatisfy(ms -> assertThat(ms).isLessThanOrEqualTo(1_500));
         MEASURED.put("pause.decisions", (long) stalled.size());
         MEASURED.put("pause.fastDegraded", fast);
         MEASURED.put("pause.worstLatencyMs", worst);
-        MEASURED.put("pause.recoveryMsMax", recovery.values().stream().mapToLong(Long::longValue).max().orElse(-1));
+        MEASURED.put(
+                "pause.recoveryMsMax",
+                recovery.values().stream().mapToLong(Long::longValue).max().orElse(-1));
     }
 
     @Test
@@ -148,14 +158,18 @@ class RedisFaultsSystemTest {
                 redis.scriptFlush();
             }
             AppProcess app = List.of(open, closed, local).get(i % 3);
-            if (http.post(app.uri(Query.allow("flush-" + (i % 7), "r"))).json().path("degraded").asBoolean()) {
+            if (http.post(app.uri(Query.allow("flush-" + (i % 7), "r")))
+                    .json()
+                    .path("degraded")
+                    .asBoolean()) {
                 degraded++;
             }
         }
         redis.restart();
 
         for (AppProcess app : List.of(open, closed, local)) {
-            var json = http.post(app.uri(Query.allow("after-restart-" + app.port(), "r"))).json();
+            var json = http.post(app.uri(Query.allow("after-restart-" + app.port(), "r")))
+                    .json();
             assertThat(json.path("degraded").asBoolean()).as(app + " " + json).isFalse();
             assertThat(json.path("remaining").asLong()).isEqualTo(999_999);
         }
