@@ -1,0 +1,77 @@
+package io.r8limiter.spring.autoconfigure;
+
+import io.r8limiter.spring.autoconfigure.RedisTarget.Node;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.JedisCluster;
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.JedisSentineled;
+import redis.clients.jedis.UnifiedJedis;
+
+/** Builds the Jedis client for a {@link RedisTarget}: pooled standalone, Sentinel-managed, or cluster. */
+final class JedisClients {
+
+    private JedisClients() {}
+
+    static UnifiedJedis create(
+            RedisTarget target, Duration socketTimeout, Duration connectTimeout, @Nullable String clientName) {
+        JedisClientConfig config = config(target, socketTimeout, connectTimeout, clientName);
+        return switch (target.mode()) {
+            case STANDALONE -> new JedisPooled(hostAndPort(target.nodes().get(0)), config);
+            case CLUSTER -> new JedisCluster(hostsAndPorts(target), config);
+            case SENTINEL -> new JedisSentineled(
+                    target.master(),
+                    config,
+                    hostsAndPorts(target),
+                    sentinelConfig(target, socketTimeout, connectTimeout));
+        };
+    }
+
+    private static JedisClientConfig config(
+            RedisTarget target, Duration socketTimeout, Duration connectTimeout, @Nullable String clientName) {
+        DefaultJedisClientConfig.Builder b = DefaultJedisClientConfig.builder()
+                .socketTimeoutMillis(millis(socketTimeout))
+                .connectionTimeoutMillis(millis(connectTimeout))
+                .user(target.username())
+                .password(target.password())
+                .clientName(clientName)
+                .database(target.database())
+                .ssl(target.ssl());
+        if (target.sslSocketFactory() != null) {
+            b.sslSocketFactory(target.sslSocketFactory());
+        }
+        return b.build();
+    }
+
+    private static JedisClientConfig sentinelConfig(RedisTarget target, Duration socketTimeout, Duration connect) {
+        DefaultJedisClientConfig.Builder b = DefaultJedisClientConfig.builder()
+                .socketTimeoutMillis(millis(socketTimeout))
+                .connectionTimeoutMillis(millis(connect))
+                .user(target.sentinelUsername())
+                .password(target.sentinelPassword())
+                .ssl(target.ssl());
+        if (target.sslSocketFactory() != null) {
+            b.sslSocketFactory(target.sslSocketFactory());
+        }
+        return b.build();
+    }
+
+    private static Set<HostAndPort> hostsAndPorts(RedisTarget target) {
+        Set<HostAndPort> set = new LinkedHashSet<>();
+        target.nodes().forEach(node -> set.add(hostAndPort(node)));
+        return set;
+    }
+
+    private static HostAndPort hostAndPort(Node node) {
+        return new HostAndPort(node.host(), node.port());
+    }
+
+    private static int millis(Duration d) {
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(1, d.toMillis()));
+    }
+}

@@ -1,0 +1,76 @@
+package io.r8limiter.spring.autoconfigure;
+
+import io.r8limiter.spring.autoconfigure.RedisTarget.Mode;
+import io.r8limiter.spring.autoconfigure.RedisTarget.Node;
+import io.r8limiter.spring.autoconfigure.RedisTarget.Url;
+import java.util.List;
+import javax.net.ssl.SSLSocketFactory;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.ssl.SslBundles;
+
+/** Reads a {@link RedisTarget} from the {@code spring.data.redis.*} properties, with Boot's precedence. */
+final class RedisTargets {
+
+    private RedisTargets() {}
+
+    /** Cluster nodes win over Sentinel, Sentinel over a URL, a URL over host and port, as in Spring Boot. */
+    static RedisTarget fromProperties(SpringDataRedisSettings s, @Nullable SslBundles bundles) {
+        SSLSocketFactory factory = socketFactory(s, bundles);
+        boolean ssl = s.getSsl().on();
+        if (!s.getCluster().getNodes().isEmpty()) {
+            List<Node> nodes = Node.parseAll("spring.data.redis.cluster.nodes", s.getCluster().getNodes());
+            return new RedisTarget(
+                    Mode.CLUSTER, nodes, null, 0, s.getUsername(), s.getPassword(), null, null, ssl, factory);
+        }
+        if (s.getSentinel().getMaster() != null) {
+            List<Node> nodes = Node.parseAll("spring.data.redis.sentinel.nodes", s.getSentinel().getNodes());
+            return new RedisTarget(
+                    Mode.SENTINEL,
+                    nodes,
+                    s.getSentinel().getMaster(),
+                    s.getDatabase(),
+                    s.getUsername(),
+                    s.getPassword(),
+                    s.getSentinel().getUsername(),
+                    s.getSentinel().getPassword(),
+                    ssl,
+                    factory);
+        }
+        if (s.getUrl() != null) {
+            Url url = Url.parse(s.getUrl());
+            return new RedisTarget(
+                    Mode.STANDALONE,
+                    List.of(url.node()),
+                    null,
+                    url.database(),
+                    url.username(),
+                    url.password(),
+                    null,
+                    null,
+                    ssl || url.ssl(),
+                    factory);
+        }
+        return new RedisTarget(
+                Mode.STANDALONE,
+                List.of(new Node(s.getHost(), s.getPort())),
+                null,
+                s.getDatabase(),
+                s.getUsername(),
+                s.getPassword(),
+                null,
+                null,
+                ssl,
+                factory);
+    }
+
+    static @Nullable SSLSocketFactory socketFactory(SpringDataRedisSettings s, @Nullable SslBundles bundles) {
+        String bundle = s.getSsl().getBundle();
+        if (bundle == null) {
+            return null;
+        }
+        if (bundles == null) {
+            throw new IllegalStateException("spring.data.redis.ssl.bundle=" + bundle + " but no SslBundles bean exists");
+        }
+        return bundles.getBundle(bundle).createSslContext().getSocketFactory();
+    }
+}
