@@ -4,7 +4,9 @@ import io.r8limiter.spring.autoconfigure.RedisTarget.Node;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import org.jspecify.annotations.Nullable;
+import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
@@ -13,7 +15,10 @@ import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.JedisSentineled;
 import redis.clients.jedis.UnifiedJedis;
 
-/** Builds the Jedis client for a {@link RedisTarget}: pooled standalone, Sentinel-managed, or cluster. */
+/**
+ * Builds the Jedis client for a {@link RedisTarget}: pooled standalone, Sentinel-managed, or cluster, with the small
+ * timeouts and bounded pool wait of {@code io.r8limiter.redis.RedisClients} plus Boot's credentials and TLS.
+ */
 final class JedisClients {
 
     private JedisClients() {}
@@ -21,12 +26,15 @@ final class JedisClients {
     static UnifiedJedis create(
             RedisTarget target, Duration socketTimeout, Duration connectTimeout, @Nullable String clientName) {
         JedisClientConfig config = config(target, socketTimeout, connectTimeout, clientName);
+        GenericObjectPoolConfig<Connection> pool = pool(socketTimeout);
         return switch (target.mode()) {
-            case STANDALONE -> new JedisPooled(hostAndPort(target.nodes().get(0)), config);
-            case CLUSTER -> new JedisCluster(hostsAndPorts(target), config);
+            case STANDALONE -> new JedisPooled(pool, hostAndPort(target.nodes().get(0)), config);
+            case CLUSTER -> new JedisCluster(
+                    hostsAndPorts(target), config, 2, socketTimeout.multipliedBy(2), pool);
             case SENTINEL -> new JedisSentineled(
                     target.master(),
                     config,
+                    pool,
                     hostsAndPorts(target),
                     sentinelConfig(target, socketTimeout, connectTimeout));
         };
@@ -59,6 +67,16 @@ final class JedisClients {
             b.sslSocketFactory(target.sslSocketFactory());
         }
         return b.build();
+    }
+
+    /** As {@code RedisClients} sizes it: a caller never waits longer than the timeout for a connection. */
+    private static GenericObjectPoolConfig<Connection> pool(Duration timeout) {
+        GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
+        pool.setMaxTotal(64);
+        pool.setMaxIdle(64);
+        pool.setMaxWait(timeout);
+        pool.setJmxEnabled(false);
+        return pool;
     }
 
     private static Set<HostAndPort> hostsAndPorts(RedisTarget target) {

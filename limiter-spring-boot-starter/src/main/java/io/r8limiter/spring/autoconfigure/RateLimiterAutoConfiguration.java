@@ -6,6 +6,8 @@ import io.r8limiter.PolicyStore;
 import io.r8limiter.RateLimitBackend;
 import io.r8limiter.RateLimiter;
 import io.r8limiter.memory.MemoryBackend;
+import io.r8limiter.stats.LocalStats;
+import io.r8limiter.stats.RateLimitStats;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -15,7 +17,8 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * The limiter itself: the configured policies, the in-memory backend unless another one is configured, and the
- * {@link RateLimiter} that every integration of the starter decides with.
+ * {@link RateLimiter} that every integration of the starter decides with, with local decision statistics (totals and
+ * top offenders over {@code r8limiter.stats.window}) and every {@link DecisionListener} bean listening.
  *
  * <p>Runs after {@link RateLimiterRedisAutoConfiguration}, so that with {@code r8limiter.backend=redis} the Redis
  * backend (and, where one is offered, a Redis-backed policy store) is already defined and these beans back off.
@@ -42,6 +45,12 @@ public final class RateLimiterAutoConfiguration {
                 .build();
     }
 
+    @Bean
+    @ConditionalOnMissingBean
+    RateLimitStats r8limiterStats(RateLimiterProperties properties) {
+        return LocalStats.builder().window(properties.getStats().getWindow()).build();
+    }
+
     /** Closing is left to the backend and store beans, which Spring closes on its own. */
     @Bean(destroyMethod = "")
     @ConditionalOnMissingBean
@@ -52,8 +61,9 @@ public final class RateLimiterAutoConfiguration {
             ObjectProvider<DecisionListener> listeners) {
         RateLimitBackend chosen = backend.getIfAvailable();
         if (chosen == null) {
-            throw new IllegalStateException("r8limiter.backend=" + properties.getBackend().name().toLowerCase()
-                    + " needs redis.clients:jedis on the classpath; add it or set r8limiter.backend=memory");
+            throw new IllegalStateException("r8limiter.backend=redis needs redis.clients:jedis and"
+                    + " io.github.resilience4j:resilience4j-circuitbreaker on the classpath; add them or set"
+                    + " r8limiter.backend=memory");
         }
         RateLimiter.Builder builder = RateLimiter.builder().backend(chosen).policies(policies);
         listeners.orderedStream().forEach(builder::listener);

@@ -254,7 +254,7 @@ public class RateLimiterProperties {
     /** Redis backend settings; the connection itself comes from spring.data.redis. */
     public static class Redis {
 
-        /** Longest wait for Redis before the failure mode answers. */
+        /** Connect and read timeout of the limiter's Redis client, past which the failure mode answers. */
         private Duration timeout = Duration.ofMillis(200);
 
         public Duration getTimeout() {

@@ -1,5 +1,13 @@
 package io.r8limiter.spring.autoconfigure;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.r8limiter.PolicyStore;
+import io.r8limiter.RateLimitBackend;
+import io.r8limiter.memory.MemoryBackend;
+import io.r8limiter.redis.RedisBackend;
+import io.r8limiter.redis.RedisPolicyStore;
+import io.r8limiter.redis.RedisStats;
+import io.r8limiter.stats.RateLimitStats;
 import java.time.Duration;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -7,6 +15,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.ssl.SslBundles;
@@ -16,21 +25,21 @@ import org.springframework.util.ClassUtils;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
- * The Redis backend, when {@code r8limiter.backend=redis}: a Jedis client connected where Spring Boot's own
- * {@code spring.data.redis.*} settings point (URL, host and port, password, SSL, Sentinel or Cluster).
+ * The Redis backend, when {@code r8limiter.backend=redis}: buckets, runtime policy overrides and statistics shared
+ * by every instance, over a Jedis client connected where Spring Boot's own {@code spring.data.redis.*} settings
+ * point (URL, host and port, credentials, SSL, Sentinel or Cluster).
  *
  * <p>When Boot's data-redis module is present its {@code DataRedisConnectionDetails} are used, so service
  * connections (Testcontainers, Docker Compose) work too; otherwise the starter binds {@code spring.data.redis.*}
- * itself, so a Jedis-only application needs neither Spring Data Redis nor Lettuce.
+ * itself, so a Jedis-only application needs neither Spring Data Redis nor Lettuce. Runs before
+ * {@link RateLimiterAutoConfiguration}, whose in-memory beans then back off.
  *
  * @since 0.1
  */
 @AutoConfiguration(
-        afterName = {
-            "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
-            "org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration"
-        })
-@ConditionalOnClass(UnifiedJedis.class)
+        after = SslAutoConfiguration.class,
+        afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
+@ConditionalOnClass({UnifiedJedis.class, CircuitBreakerConfig.class})
 @ConditionalOnProperty(name = "r8limiter.backend", havingValue = "redis")
 @EnableConfigurationProperties(RateLimiterProperties.class)
 public final class RateLimiterRedisAutoConfiguration {
@@ -38,6 +47,7 @@ public final class RateLimiterRedisAutoConfiguration {
     private static final String DATA_REDIS_DETAILS =
             "org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails";
 
+    /** Closed by Spring when the context stops; the backend, store and stats leave it to its owner. */
     @Bean
     @ConditionalOnMissingBean
     UnifiedJedis r8limiterJedis(
@@ -49,9 +59,39 @@ public final class RateLimiterRedisAutoConfiguration {
                 .bind("spring.data.redis", SpringDataRedisSettings.class)
                 .orElseGet(SpringDataRedisSettings::new);
         RedisTarget target = target(settings, beanFactory, sslBundles.getIfAvailable());
-        Duration timeout = settings.getTimeout() != null ? settings.getTimeout() : properties.getRedis().getTimeout();
-        Duration connect = settings.getConnectTimeout() != null ? settings.getConnectTimeout() : timeout;
-        return JedisClients.create(target, timeout, connect, settings.getClientName());
+        Duration timeout = properties.getRedis().getTimeout();
+        return JedisClients.create(target, timeout, timeout, settings.getClientName());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    RateLimitBackend r8limiterBackend(UnifiedJedis jedis, RateLimiterProperties properties) {
+        return RedisBackend.builder()
+                .jedis(jedis)
+                .keyPrefix(properties.getKeyPrefix())
+                .failureMode(properties.getFailureMode())
+                .localBackend(MemoryBackend.builder()
+                        .maxKeys(properties.getMemory().getMaxKeys())
+                        .build())
+                .build();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    PolicyStore r8limiterPolicyStore(UnifiedJedis jedis, RateLimiterProperties properties) {
+        return RedisPolicyStore.builder(jedis)
+                .keyPrefix(properties.getKeyPrefix())
+                .policies(ConfiguredPolicies.of(properties))
+                .build();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    RateLimitStats r8limiterStats(UnifiedJedis jedis, RateLimiterProperties properties) {
+        return RedisStats.builder(jedis)
+                .keyPrefix(properties.getKeyPrefix())
+                .window(properties.getStats().getWindow())
+                .build();
     }
 
     private static RedisTarget target(SpringDataRedisSettings settings, BeanFactory beans, SslBundles bundles) {

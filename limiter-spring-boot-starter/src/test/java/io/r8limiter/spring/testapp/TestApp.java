@@ -123,6 +123,30 @@ public class TestApp {
         }
     }
 
+    /** Limits that operators change and reset through the actuator endpoint; C18's two policies. */
+    @RestController
+    @RequestMapping("/api/ops")
+    static class OpsController {
+
+        @GetMapping
+        @RateLimited(policy = "ops", key = "header:X-User")
+        String ops() {
+            return "ops";
+        }
+
+        @GetMapping("/c18a")
+        @RateLimited(policy = "c18a", key = "query:user_id")
+        String c18a() {
+            return "a";
+        }
+
+        @GetMapping("/c18b")
+        @RateLimited(policy = "c18b", key = "query:user_id")
+        String c18b() {
+            return "b";
+        }
+    }
+
     /** Paths without annotations, limited only by URL rules. */
     @RestController
     static class PlainController {
