@@ -55,7 +55,8 @@ final class FlatLimits {
         int colon = amounts.indexOf(':');
         long capacity = number("capacity", entry, colon < 0 ? amounts : amounts.substring(0, colon));
         long refill = colon < 0 ? capacity : number("refill", entry, amounts.substring(colon + 1));
-        return Limit.of(capacity, refill, period(entry, entry.substring(slash + 1).trim()));
+        return Limit.of(
+                capacity, refill, period(entry, entry.substring(slash + 1).trim()));
     }
 
     private static long number(String field, String entry, String text) {
@@ -71,9 +72,8 @@ final class FlatLimits {
         try {
             return DurationStyle.detectAndParse(text);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(
-                    "period in limits entry '" + entry + "' must be a duration such as 500ms or 1m but was '" + text
-                            + "'");
+            throw new IllegalArgumentException("period in limits entry '" + entry
+                    + "' must be a duration such as 500ms or 1m but was '" + text + "'");
         }
     }
 }

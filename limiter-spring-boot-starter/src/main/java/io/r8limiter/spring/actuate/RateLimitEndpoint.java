@@ -71,8 +71,9 @@ public class RateLimitEndpoint {
         int count = offenders == null ? DEFAULT_OFFENDERS : Math.max(0, Math.min(MAX_OFFENDERS, offenders));
         try {
             TotalsDescriptor totals = TotalsDescriptor.of(stats.totals());
-            List<OffenderDescriptor> top =
-                    stats.topOffenders(count).stream().map(OffenderDescriptor::of).toList();
+            List<OffenderDescriptor> top = stats.topOffenders(count).stream()
+                    .map(OffenderDescriptor::of)
+                    .toList();
             return new Summary(policies, totals, top, null);
         } catch (RuntimeException e) {
             return new Summary(policies, null, List.of(), "statistics are unavailable: " + e.getMessage());

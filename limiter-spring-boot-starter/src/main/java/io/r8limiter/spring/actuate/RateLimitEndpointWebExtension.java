@@ -66,10 +66,12 @@ public class RateLimitEndpointWebExtension {
     /** See {@link RateLimitEndpoint#removeOverride}: 204 when an override was removed, 404 when there was none. */
     @DeleteOperation
     public WebEndpointResponse<Void> removeOverride(SecurityContext security, @Selector String policy) {
-        return guarded(security, () -> new WebEndpointResponse<>(
-                endpoint.removeOverride(policy)
-                        ? WebEndpointResponse.STATUS_NO_CONTENT
-                        : WebEndpointResponse.STATUS_NOT_FOUND));
+        return guarded(
+                security,
+                () -> new WebEndpointResponse<>(
+                        endpoint.removeOverride(policy)
+                                ? WebEndpointResponse.STATUS_NO_CONTENT
+                                : WebEndpointResponse.STATUS_NOT_FOUND));
     }
 
     /** See {@link RateLimitEndpoint#reset}: 204. */

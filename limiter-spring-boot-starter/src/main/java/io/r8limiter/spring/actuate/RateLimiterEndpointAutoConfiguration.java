@@ -41,7 +41,9 @@ public final class RateLimiterEndpointAutoConfiguration {
     @ConditionalOnBean(RateLimitEndpoint.class)
     RateLimitEndpointWebExtension r8limiterEndpointWebExtension(
             RateLimitEndpoint endpoint, RateLimiterProperties properties) {
-        boolean secured = ClassUtils.isPresent(SPRING_SECURITY, RateLimiterEndpointAutoConfiguration.class.getClassLoader());
-        return new RateLimitEndpointWebExtension(endpoint, secured ? properties.getEndpoint().getRole() : null);
+        boolean secured =
+                ClassUtils.isPresent(SPRING_SECURITY, RateLimiterEndpointAutoConfiguration.class.getClassLoader());
+        return new RateLimitEndpointWebExtension(
+                endpoint, secured ? properties.getEndpoint().getRole() : null);
     }
 }

@@ -38,7 +38,8 @@ public final class ConfiguredPolicies {
         }
         Policy.Builder builder = Policy.builder(name).shadow(properties.isShadow());
         for (int i = 0; i < properties.getLimits().size(); i++) {
-            builder.limit(limit(prefix + ".limits[" + i + "]", properties.getLimits().get(i)));
+            builder.limit(
+                    limit(prefix + ".limits[" + i + "]", properties.getLimits().get(i)));
         }
         try {
             return builder.build();

@@ -18,8 +18,7 @@ final class DataRedisTargets {
 
     static RedisTarget from(DataRedisConnectionDetails details, SpringDataRedisSettings settings) {
         SslBundle bundle = details.getSslBundle();
-        SSLSocketFactory factory =
-                bundle != null ? bundle.createSslContext().getSocketFactory() : null;
+        SSLSocketFactory factory = bundle != null ? bundle.createSslContext().getSocketFactory() : null;
         boolean ssl = bundle != null || settings.getSsl().on() || isRediss(settings);
         if (details.getCluster() != null) {
             return new RedisTarget(

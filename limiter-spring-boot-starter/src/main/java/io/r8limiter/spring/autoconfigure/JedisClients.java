@@ -29,14 +29,14 @@ final class JedisClients {
         GenericObjectPoolConfig<Connection> pool = pool(socketTimeout);
         return switch (target.mode()) {
             case STANDALONE -> new JedisPooled(pool, hostAndPort(target.nodes().get(0)), config);
-            case CLUSTER -> new JedisCluster(
-                    hostsAndPorts(target), config, 2, socketTimeout.multipliedBy(2), pool);
-            case SENTINEL -> new JedisSentineled(
-                    target.master(),
-                    config,
-                    pool,
-                    hostsAndPorts(target),
-                    sentinelConfig(target, socketTimeout, connectTimeout));
+            case CLUSTER -> new JedisCluster(hostsAndPorts(target), config, 2, socketTimeout.multipliedBy(2), pool);
+            case SENTINEL ->
+                new JedisSentineled(
+                        target.master(),
+                        config,
+                        pool,
+                        hostsAndPorts(target),
+                        sentinelConfig(target, socketTimeout, connectTimeout));
         };
     }
 

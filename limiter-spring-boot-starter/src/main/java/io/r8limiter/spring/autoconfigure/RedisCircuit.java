@@ -23,7 +23,9 @@ final class RedisCircuit {
 
     private static final class Redis {
         static @Nullable Supplier<String> of(RateLimitBackend backend) {
-            return backend instanceof RedisBackend redis ? () -> redis.circuitState().tag() : null;
+            return backend instanceof RedisBackend redis
+                    ? () -> redis.circuitState().tag()
+                    : null;
         }
     }
 }

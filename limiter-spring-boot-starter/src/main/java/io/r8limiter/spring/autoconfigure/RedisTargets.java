@@ -18,12 +18,14 @@ final class RedisTargets {
         SSLSocketFactory factory = socketFactory(s, bundles);
         boolean ssl = s.getSsl().on();
         if (!s.getCluster().getNodes().isEmpty()) {
-            List<Node> nodes = Node.parseAll("spring.data.redis.cluster.nodes", s.getCluster().getNodes());
+            List<Node> nodes = Node.parseAll(
+                    "spring.data.redis.cluster.nodes", s.getCluster().getNodes());
             return new RedisTarget(
                     Mode.CLUSTER, nodes, null, 0, s.getUsername(), s.getPassword(), null, null, ssl, factory);
         }
         if (s.getSentinel().getMaster() != null) {
-            List<Node> nodes = Node.parseAll("spring.data.redis.sentinel.nodes", s.getSentinel().getNodes());
+            List<Node> nodes = Node.parseAll(
+                    "spring.data.redis.sentinel.nodes", s.getSentinel().getNodes());
             return new RedisTarget(
                     Mode.SENTINEL,
                     nodes,
@@ -69,7 +71,8 @@ final class RedisTargets {
             return null;
         }
         if (bundles == null) {
-            throw new IllegalStateException("spring.data.redis.ssl.bundle=" + bundle + " but no SslBundles bean exists");
+            throw new IllegalStateException(
+                    "spring.data.redis.ssl.bundle=" + bundle + " but no SslBundles bean exists");
         }
         return bundles.getBundle(bundle).createSslContext().getSocketFactory();
     }

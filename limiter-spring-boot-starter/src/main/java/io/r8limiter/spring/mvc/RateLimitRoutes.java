@@ -35,7 +35,8 @@ final class RateLimitRoutes {
     }
 
     /** The route of a request to {@code handler} at {@code path}, or null when nothing limits it. */
-    @Nullable LimitedRoute route(Object handler, String path) {
+    @Nullable
+    LimitedRoute route(Object handler, String path) {
         if (handler instanceof HandlerMethod method) {
             Optional<LimitedRoute> route = resolve(method);
             if (route.isPresent()) {
@@ -54,8 +55,9 @@ final class RateLimitRoutes {
         if (limited == null) {
             return null;
         }
-        String source = "@RateLimited on " + ClassUtils.getUserClass(handler.getBeanType()).getName() + "#"
-                + method.getName() + parameters(method);
+        String source = "@RateLimited on "
+                + ClassUtils.getUserClass(handler.getBeanType()).getName() + "#" + method.getName()
+                + parameters(method);
         return factory.route(source, limited.policy(), limited.key(), limited.cost());
     }
 

@@ -43,7 +43,8 @@ public final class RateLimiterWebMvcAutoConfiguration {
     @ConditionalOnMissingBean
     RateLimitInterceptor r8limiterInterceptor(
             RateLimiter limiter, PolicyStore policies, ClientIpResolver ips, RateLimiterProperties properties) {
-        RouteFactory factory = new RouteFactory(policies, ips, RateLimiterWebMvcAutoConfiguration.class.getClassLoader());
+        RouteFactory factory =
+                new RouteFactory(policies, ips, RateLimiterWebMvcAutoConfiguration.class.getClassLoader());
         RateLimitRoutes routes = new RateLimitRoutes(factory, rules(factory, properties.getRules()));
         return new RateLimitInterceptor(limiter, routes, properties.getHeaders().isEnabled());
     }

@@ -87,7 +87,8 @@ final class SpelKey implements KeyResolver {
     }
 
     private @Nullable String evaluate(SpelKeyContext root) {
-        EvaluationContext context = SimpleEvaluationContext.forReadOnlyDataBinding().build();
+        EvaluationContext context =
+                SimpleEvaluationContext.forReadOnlyDataBinding().build();
         Object value = expression.getValue(context, root);
         if (value == null) {
             return null;

@@ -25,7 +25,8 @@ final class UrlRules {
         return new Builder();
     }
 
-    @Nullable LimitedRoute match(String path) {
+    @Nullable
+    LimitedRoute match(String path) {
         if (rules.isEmpty()) {
             return null;
         }
@@ -53,8 +54,8 @@ final class UrlRules {
             try {
                 rules.add(new Rule(PathPatternParser.defaultInstance.parse(pattern), route));
             } catch (RuntimeException e) {
-                throw new IllegalStateException(property + " '" + pattern + "' is not a valid path pattern: "
-                        + e.getMessage(), e);
+                throw new IllegalStateException(
+                        property + " '" + pattern + "' is not a valid path pattern: " + e.getMessage(), e);
             }
             return this;
         }

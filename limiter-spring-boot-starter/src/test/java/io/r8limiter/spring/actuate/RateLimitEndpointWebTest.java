@@ -55,8 +55,14 @@ class RateLimitEndpointWebTest {
 
         for (HttpRequest.Builder operation : operations) {
             HttpRequest anonymous = operation.copy().build();
-            assertThat(http.send(anonymous).statusCode()).as(anonymous.method() + " " + anonymous.uri()).isEqualTo(401);
-            assertThat(http.send(operation.copy().header("Authorization", Http.basic("alice")).build()).statusCode())
+            assertThat(http.send(anonymous).statusCode())
+                    .as(anonymous.method() + " " + anonymous.uri())
+                    .isEqualTo(401);
+            assertThat(http.send(operation
+                                    .copy()
+                                    .header("Authorization", Http.basic("alice"))
+                                    .build())
+                            .statusCode())
                     .isEqualTo(403);
         }
 
@@ -80,9 +86,10 @@ class RateLimitEndpointWebTest {
 
     @Test
     void override_setThenRemoved_appliesToRequestsAtOnce() {
-        HttpResponse<String> set = http.send(json(http.request("/actuator/ratelimit/ops"), "{\"limits\":\"5/1m,50/1h\"}")
-                .header("Authorization", Http.basic("admin"))
-                .build());
+        HttpResponse<String> set =
+                http.send(json(http.request("/actuator/ratelimit/ops"), "{\"limits\":\"5/1m,50/1h\"}")
+                        .header("Authorization", Http.basic("admin"))
+                        .build());
 
         assertThat(set.statusCode()).isEqualTo(200);
         assertThat(set.body()).contains("\"source\":\"override\"").contains("\"compact\":\"5/60000ms,50/3600000ms\"");
@@ -102,8 +109,8 @@ class RateLimitEndpointWebTest {
     @Test
     void override_withInvalidLimits_is400_andChangesNothing() {
         for (String limits : new String[] {"0/1m", "10/0ms", "ten/1m", "10", "10/soon"}) {
-            HttpResponse<String> response = http.send(
-                    json(http.request("/actuator/ratelimit/ops"), "{\"limits\":\"" + limits + "\"}")
+            HttpResponse<String> response =
+                    http.send(json(http.request("/actuator/ratelimit/ops"), "{\"limits\":\"" + limits + "\"}")
                             .header("Authorization", Http.basic("admin"))
                             .build());
 
@@ -128,21 +135,26 @@ class RateLimitEndpointWebTest {
                 .contains("\"policy\":\"ops\",\"key\":[\"header:x-user\",\"u9\"],\"remaining\":1,\"limit\":3")
                 .contains("\"limits\":[{\"capacity\":3,\"refillTokens\":3,\"refillPeriodMs\":60000,\"remaining\":1,");
         assertThat(reset.statusCode()).isEqualTo(204);
-        assertThat(limiter.peek("ops", BucketKey.of("header:x-user", "u9")).remaining()).isEqualTo(3);
+        assertThat(limiter.peek("ops", BucketKey.of("header:x-user", "u9")).remaining())
+                .isEqualTo(3);
     }
 
     @Test
     void unexposedEndpoints_stayUnreachable() {
         // C19 5: the starter exposes nothing beyond what the application includes (here health and ratelimit).
-        for (String path : new String[] {"/actuator/env", "/actuator/beans", "/actuator/configprops", "/actuator/heapdump"}) {
+        for (String path :
+                new String[] {"/actuator/env", "/actuator/beans", "/actuator/configprops", "/actuator/heapdump"}) {
             assertThat(http.getAs("admin", path).statusCode()).as(path).isEqualTo(404);
         }
-        assertThat(http.get("/actuator/health").body()).contains("\"status\":\"UP\"").doesNotContain("components");
+        assertThat(http.get("/actuator/health").body())
+                .contains("\"status\":\"UP\"")
+                .doesNotContain("components");
     }
 
     @Test
     void memoryBackend_hasNoHealthContributor() {
-        assertThat(http.getAs("admin", "/actuator/health/r8limiter").statusCode()).isEqualTo(404);
+        assertThat(http.getAs("admin", "/actuator/health/r8limiter").statusCode())
+                .isEqualTo(404);
     }
 
     @Test
@@ -177,9 +189,12 @@ class RateLimitEndpointWebTest {
                         .counter()
                         .count())
                 .isGreaterThanOrEqualTo(10_100);
-        assertThat(registry.find("r8limiter.decisions").tag("policy", "c18b").counters()).isNotEmpty();
+        assertThat(registry.find("r8limiter.decisions").tag("policy", "c18b").counters())
+                .isNotEmpty();
         assertThat(registry.find("r8limiter.memory.keys").gauge()).isNotNull();
-        assertThat(meters.stream().filter(m -> m.getId().getTag("policy") == null || m.getId().getTag("policy").startsWith("c18")))
+        assertThat(meters.stream()
+                        .filter(m -> m.getId().getTag("policy") == null
+                                || m.getId().getTag("policy").startsWith("c18")))
                 .hasSizeLessThanOrEqualTo(20);
         assertThat(tagValues).doesNotContainAnyElementsOf(users);
     }

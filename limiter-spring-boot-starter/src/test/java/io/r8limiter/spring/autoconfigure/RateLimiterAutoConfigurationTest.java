@@ -2,6 +2,8 @@ package io.r8limiter.spring.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.r8limiter.BucketKey;
 import io.r8limiter.Decision;
 import io.r8limiter.LocalPolicyStore;
@@ -10,6 +12,9 @@ import io.r8limiter.PolicyStore;
 import io.r8limiter.RateLimitBackend;
 import io.r8limiter.RateLimiter;
 import io.r8limiter.memory.MemoryBackend;
+import io.r8limiter.micrometer.RateLimiterMetrics;
+import io.r8limiter.stats.LocalStats;
+import io.r8limiter.stats.RateLimitStats;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -23,10 +28,11 @@ class RateLimiterAutoConfigurationTest {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(
-                    RateLimiterRedisAutoConfiguration.class, RateLimiterAutoConfiguration.class))
+                    RateLimiterRedisAutoConfiguration.class,
+                    RateLimiterAutoConfiguration.class,
+                    RateLimiterMetricsAutoConfiguration.class))
             .withPropertyValues(
-                    "r8limiter.policies.api.limits[0].capacity=5",
-                    "r8limiter.policies.api.limits[0].refill-period=1m");
+                    "r8limiter.policies.api.limits[0].capacity=5", "r8limiter.policies.api.limits[0].refill-period=1m");
 
     @Test
     void defaults_decideInMemoryWithTheConfiguredPolicies() {
@@ -42,6 +48,47 @@ class RateLimiterAutoConfigurationTest {
             assertThat(decision.remaining()).isEqualTo(4);
             assertThat(decision.limit()).isEqualTo(5);
         });
+    }
+
+    @Test
+    void decisions_reachTheMetricsAndStats() {
+        runner.run(context -> {
+            RateLimiter limiter = context.getBean(RateLimiter.class);
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            context.getBean(RateLimiterMetrics.class).bindTo(registry);
+
+            limiter.tryConsume("api", BucketKey.of("u1"));
+
+            assertThat(registry.get("r8limiter.decisions")
+                            .tags("policy", "api", "outcome", "allowed")
+                            .counter()
+                            .count())
+                    .isEqualTo(1);
+            assertThat(context.getBean(RateLimitStats.class).totals().allowed()).isEqualTo(1);
+            assertThat(context).getBean("r8limiterStats").isInstanceOf(LocalStats.class);
+        });
+    }
+
+    @Test
+    void withoutMicrometer_theMetricsBackOff_andTheLimiterStillWorks() {
+        runner.withClassLoader(new FilteredClassLoader(MeterRegistry.class)).run(context -> {
+            assertThat(context).hasSingleBean(RateLimiter.class).doesNotHaveBean("r8limiterMetrics");
+            assertThat(context.getBean(RateLimiter.class)
+                            .tryConsume("api", BucketKey.of("u1"))
+                            .allowed())
+                    .isTrue();
+        });
+    }
+
+    @Test
+    void userMetrics_replaceTheStartersOwn() {
+        runner.withBean(
+                        "myMetrics",
+                        RateLimiterMetrics.class,
+                        () -> new RateLimiterMetrics(new MemoryBackend(System::nanoTime), null))
+                .run(context -> assertThat(context)
+                        .hasSingleBean(RateLimiterMetrics.class)
+                        .hasBean("myMetrics"));
     }
 
     @Test
@@ -76,7 +123,11 @@ class RateLimiterAutoConfigurationTest {
 
                     Decision decision = limiter.tryConsume("daily", BucketKey.of("u1"));
 
-                    assertThat(context.getBean(PolicyStore.class).require("daily").limits().get(0).capacity())
+                    assertThat(context.getBean(PolicyStore.class)
+                                    .require("daily")
+                                    .limits()
+                                    .get(0)
+                                    .capacity())
                             .isEqualTo(3_000_000_000L);
                     assertThat(decision.allowed()).isTrue();
                     assertThat(decision.remaining()).isEqualTo(2_999_999_999L);
@@ -88,7 +139,9 @@ class RateLimiterAutoConfigurationTest {
     @Test
     void zeroCapacity_failsStartupNamingThePropertyAndValue() {
         // C07: capacity 0 once meant "unlimited" elsewhere; here the context must refuse to start.
-        runner.withPropertyValues("r8limiter.policies.bad.limits[0].capacity=0", "r8limiter.policies.bad.limits[0].refill-period=1s")
+        runner.withPropertyValues(
+                        "r8limiter.policies.bad.limits[0].capacity=0",
+                        "r8limiter.policies.bad.limits[0].refill-period=1s")
                 .run(context -> assertThat(context)
                         .hasFailed()
                         .getFailure()
@@ -111,7 +164,8 @@ class RateLimiterAutoConfigurationTest {
     @Test
     void zeroOrNegativePeriod_failsStartupNamingThePropertyAndValue() {
         runner.withPropertyValues(
-                        "r8limiter.policies.bad.limits[0].capacity=10", "r8limiter.policies.bad.limits[0].refill-period=0")
+                        "r8limiter.policies.bad.limits[0].capacity=10",
+                        "r8limiter.policies.bad.limits[0].refill-period=0")
                 .run(context -> assertThat(context)
                         .getFailure()
                         .rootCause()
@@ -130,7 +184,8 @@ class RateLimiterAutoConfigurationTest {
     @Test
     void negativeCapacity_failsStartupNamingThePropertyAndValue() {
         runner.withPropertyValues(
-                        "r8limiter.policies.bad.limits[0].capacity=-1", "r8limiter.policies.bad.limits[0].refill-period=1s")
+                        "r8limiter.policies.bad.limits[0].capacity=-1",
+                        "r8limiter.policies.bad.limits[0].refill-period=1s")
                 .run(context -> assertThat(context)
                         .getFailure()
                         .rootCause()
@@ -146,8 +201,8 @@ class RateLimiterAutoConfigurationTest {
                             "r8limiter.policies.bad.limits[0].refill-period=1s")
                     .run(context -> assertThat(context)
                             .getFailure()
-                            .hasStackTraceContaining("Failed to bind properties under"
-                                    + " 'r8limiter.policies.bad.limits[0].capacity'")
+                            .hasStackTraceContaining(
+                                    "Failed to bind properties under" + " 'r8limiter.policies.bad.limits[0].capacity'")
                             .hasStackTraceContaining("[" + value + "]"));
         }
     }
@@ -159,11 +214,10 @@ class RateLimiterAutoConfigurationTest {
                         .getFailure()
                         .rootCause()
                         .hasMessage("r8limiter.policies.bad.limits[0].capacity must be set"));
-        runner.withPropertyValues("r8limiter.policies.bad.limits[0].capacity=3")
-                .run(context -> assertThat(context)
-                        .getFailure()
-                        .rootCause()
-                        .hasMessageStartingWith("r8limiter.policies.bad.limits[0].refill-period must be set"));
+        runner.withPropertyValues("r8limiter.policies.bad.limits[0].capacity=3").run(context -> assertThat(context)
+                .getFailure()
+                .rootCause()
+                .hasMessageStartingWith("r8limiter.policies.bad.limits[0].refill-period must be set"));
     }
 
     @Test
@@ -181,7 +235,8 @@ class RateLimiterAutoConfigurationTest {
         runner.withBean("myLimiter", RateLimiter.class, () -> RateLimiter.builder()
                         .policies(Policy.of("mine", io.r8limiter.Limit.perPeriod(1, Duration.ofSeconds(1))))
                         .build())
-                .run(context -> assertThat(context).hasSingleBean(RateLimiter.class).hasBean("myLimiter"));
+                .run(context ->
+                        assertThat(context).hasSingleBean(RateLimiter.class).hasBean("myLimiter"));
     }
 
     @Test
@@ -191,8 +246,9 @@ class RateLimiterAutoConfigurationTest {
                 .run(context -> assertThat(context)
                         .getFailure()
                         .rootCause()
-                        .hasMessage("r8limiter.backend=redis needs redis.clients:jedis on the classpath; add it or set"
-                                + " r8limiter.backend=memory"));
+                        .hasMessage("r8limiter.backend=redis needs redis.clients:jedis and"
+                                + " io.github.resilience4j:resilience4j-circuitbreaker on the classpath; add them or"
+                                + " set r8limiter.backend=memory"));
     }
 
     @Configuration(proxyBeanMethods = false)

@@ -75,8 +75,8 @@ class RateLimitInterceptorWebTest {
         assertThat(second.statusCode()).isEqualTo(429);
         assertThat(Long.parseLong(second.headers().firstValue("Retry-After").orElseThrow()))
                 .isBetween(3598L, 3600L);
-        assertThat(second.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type)
-                .startsWith("application/problem+json"));
+        assertThat(second.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
         assertThat(second.body()).contains("\"status\":429").contains("\"title\":\"Too Many Requests\"");
     }
 
@@ -93,10 +93,12 @@ class RateLimitInterceptorWebTest {
     @Test
     void spelClientIp_ignoresForwardingHeadersFromUntrustedHops_andWalksFromTheRight() {
         // C17 2-4: what the caller prepends to X-Forwarded-For or Forwarded buys no extra requests.
-        assertThreeRequests(n -> http.get("/api/keys/client-ip", "X-Forwarded-For", "198.51.100." + n + ", 203.0.113.7"));
-        assertThreeRequests(n -> http.get("/api/keys/client-ip", "Forwarded", "for=198.51.100." + n + ", for=203.0.113.7"));
-        assertThreeRequests(n -> http.get(
-                "/api/keys/client-ip", "X-Forwarded-For", "198.51.100." + n + ", 203.0.113.7, 10.1.2.3"));
+        assertThreeRequests(
+                n -> http.get("/api/keys/client-ip", "X-Forwarded-For", "198.51.100." + n + ", 203.0.113.7"));
+        assertThreeRequests(
+                n -> http.get("/api/keys/client-ip", "Forwarded", "for=198.51.100." + n + ", for=203.0.113.7"));
+        assertThreeRequests(
+                n -> http.get("/api/keys/client-ip", "X-Forwarded-For", "198.51.100." + n + ", 203.0.113.7, 10.1.2.3"));
     }
 
     @Test
@@ -116,9 +118,12 @@ class RateLimitInterceptorWebTest {
 
     @Test
     void spelKey_readsHeadersAndPathVariables_inSeparateBuckets() {
-        assertThat(http.get("/api/keys/api-key/t1", "X-Api-Key", "k1").statusCode()).isEqualTo(200);
-        assertThat(http.get("/api/keys/api-key/t1", "X-Api-Key", "k1").statusCode()).isEqualTo(429);
-        assertThat(http.get("/api/keys/api-key/t1", "X-Api-Key", "k2").statusCode()).isEqualTo(200);
+        assertThat(http.get("/api/keys/api-key/t1", "X-Api-Key", "k1").statusCode())
+                .isEqualTo(200);
+        assertThat(http.get("/api/keys/api-key/t1", "X-Api-Key", "k1").statusCode())
+                .isEqualTo(429);
+        assertThat(http.get("/api/keys/api-key/t1", "X-Api-Key", "k2").statusCode())
+                .isEqualTo(200);
         assertThat(http.get("/api/keys/api-key/t1").statusCode()).isEqualTo(200);
         assertThat(http.get("/api/keys/api-key/t1").statusCode()).isEqualTo(429);
         assertThat(http.get("/api/keys/api-key/t2").statusCode()).isEqualTo(200);

@@ -26,56 +26,49 @@ class RateLimitedStartupTest {
 
     @Test
     void validController_startsWithTheInterceptor() {
-        runner.withBean(GoodController.class)
-                .run(context -> assertThat(context)
-                        .hasNotFailed()
-                        .hasSingleBean(RateLimitInterceptor.class)
-                        .hasBean("r8limiterClientIpResolver"));
+        runner.withBean(GoodController.class).run(context -> assertThat(context)
+                .hasNotFailed()
+                .hasSingleBean(RateLimitInterceptor.class)
+                .hasBean("r8limiterClientIpResolver"));
     }
 
     @Test
     void unknownKeyKind_failsStartupNamingTheControllerMethod() {
-        runner.withBean(BadKeyController.class)
-                .run(context -> assertThat(context)
-                        .getFailure()
-                        .hasStackTraceContaining("@RateLimited on " + BadKeyController.class.getName() + "#get()")
-                        .hasStackTraceContaining("key must be ip, header:NAME, query:NAME, principal or class:FQCN"
-                                + " but was 'cookie:id'"));
+        runner.withBean(BadKeyController.class).run(context -> assertThat(context)
+                .getFailure()
+                .hasStackTraceContaining("@RateLimited on " + BadKeyController.class.getName() + "#get()")
+                .hasStackTraceContaining(
+                        "key must be ip, header:NAME, query:NAME, principal or class:FQCN" + " but was 'cookie:id'"));
     }
 
     @Test
     void unknownPolicy_failsStartupNamingTheControllerMethod() {
-        runner.withBean(UnknownPolicyController.class)
-                .run(context -> assertThat(context)
-                        .getFailure()
-                        .hasStackTraceContaining("@RateLimited on " + UnknownPolicyController.class.getName()
-                                + "#get(): policy 'nope' is not defined"));
+        runner.withBean(UnknownPolicyController.class).run(context -> assertThat(context)
+                .getFailure()
+                .hasStackTraceContaining("@RateLimited on " + UnknownPolicyController.class.getName()
+                        + "#get(): policy 'nope' is not defined"));
     }
 
     @Test
     void costAboveCapacity_failsStartupNamingTheControllerMethod() {
-        runner.withBean(CostlyController.class)
-                .run(context -> assertThat(context)
-                        .getFailure()
-                        .hasStackTraceContaining("#get(): cost 6 exceeds the capacity 5 of policy 'api'"));
+        runner.withBean(CostlyController.class).run(context -> assertThat(context)
+                .getFailure()
+                .hasStackTraceContaining("#get(): cost 6 exceeds the capacity 5 of policy 'api'"));
     }
 
     @Test
     void spelTypeReference_failsStartup_soConfigurationCannotRunCode() {
-        runner.withBean(TypeReferenceController.class)
-                .run(context -> assertThat(context)
-                        .getFailure()
-                        .hasStackTraceContaining("@RateLimited on " + TypeReferenceController.class.getName())
-                        .hasStackTraceContaining("cannot be evaluated"));
+        runner.withBean(TypeReferenceController.class).run(context -> assertThat(context)
+                .getFailure()
+                .hasStackTraceContaining("@RateLimited on " + TypeReferenceController.class.getName())
+                .hasStackTraceContaining("cannot be evaluated"));
     }
 
     @Test
     void spelMethodCall_failsStartup() {
-        runner.withBean(MethodCallController.class)
-                .run(context -> assertThat(context)
-                        .getFailure()
-                        .hasStackTraceContaining("#get(): key 'spel:header['X-User'].toUpperCase()' cannot be"
-                                + " evaluated"));
+        runner.withBean(MethodCallController.class).run(context -> assertThat(context)
+                .getFailure()
+                .hasStackTraceContaining("#get(): key 'spel:header['X-User'].toUpperCase()' cannot be" + " evaluated"));
     }
 
     @Test
@@ -87,9 +80,8 @@ class RateLimitedStartupTest {
     @Test
     void spelSyntaxError_failsStartup() {
         runner.withBean(SyntaxErrorController.class)
-                .run(context -> assertThat(context)
-                        .getFailure()
-                        .hasStackTraceContaining("is not a valid SpEL expression"));
+                .run(context ->
+                        assertThat(context).getFailure().hasStackTraceContaining("is not a valid SpEL expression"));
     }
 
     @Test
@@ -102,12 +94,14 @@ class RateLimitedStartupTest {
                 .run(context -> assertThat(context)
                         .getFailure()
                         .hasStackTraceContaining("r8limiter.rules[1]: policy 'missing' is not defined"));
-        runner.withPropertyValues("r8limiter.rules[0].pattern=/api/**", "r8limiter.rules[0].policy=api",
+        runner.withPropertyValues(
+                        "r8limiter.rules[0].pattern=/api/**",
+                        "r8limiter.rules[0].policy=api",
                         "r8limiter.rules[0].key=spel:T(java.lang.System).exit(1)")
                 .run(context -> assertThat(context)
                         .getFailure()
-                        .hasStackTraceContaining("r8limiter.rules[0]: key 'spel:T(java.lang.System).exit(1)' cannot be"
-                                + " evaluated"));
+                        .hasStackTraceContaining(
+                                "r8limiter.rules[0]: key 'spel:T(java.lang.System).exit(1)' cannot be" + " evaluated"));
     }
 
     @Test

@@ -51,8 +51,10 @@ public class TestApp {
     @Bean
     UserDetailsService users() {
         return name -> switch (name) {
-            case "alice", "bob", "carol" -> User.withUsername(name).password("{noop}pw").roles("USER").build();
-            case "admin" -> User.withUsername(name).password("{noop}pw").roles("ADMIN").build();
+            case "alice", "bob", "carol" ->
+                User.withUsername(name).password("{noop}pw").roles("USER").build();
+            case "admin" ->
+                User.withUsername(name).password("{noop}pw").roles("ADMIN").build();
             default -> throw new UsernameNotFoundException(name);
         };
     }
