@@ -152,6 +152,15 @@ class RateLimitEndpointWebTest {
     }
 
     @Test
+    void actuatorCalls_areNeverChargedToTheLimitsTheyManage() {
+        // C19 6: a rule covers /actuator/ratelimit/** with capacity 1, yet the interceptor never sees actuator
+        // requests.
+        for (int i = 0; i < 5; i++) {
+            assertThat(http.getAs("admin", "/actuator/ratelimit").statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void memoryBackend_hasNoHealthContributor() {
         assertThat(http.getAs("admin", "/actuator/health/r8limiter").statusCode())
                 .isEqualTo(404);

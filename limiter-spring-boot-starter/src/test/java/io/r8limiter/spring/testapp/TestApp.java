@@ -4,6 +4,7 @@ import io.r8limiter.RateLimitBackend;
 import io.r8limiter.RateLimited;
 import io.r8limiter.memory.MemoryBackend;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -32,6 +33,7 @@ public class TestApp {
 
     /** The starter's memory backend backs off in favour of this one, on the test's clock. */
     @Bean
+    @ConditionalOnProperty(name = "r8limiter.backend", havingValue = "memory", matchIfMissing = true)
     RateLimitBackend memoryBackend(ManualClock clock) {
         return MemoryBackend.builder().time(clock).build();
     }
