@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -79,6 +81,24 @@ class AdminAuthSystemTest {
         assertThat(http.send("DELETE", app.uri("/admin/policy?resource=c19-own"), BEARER, null)
                         .status())
                 .isEqualTo(204);
+    }
+
+    @Test
+    void withNoTokenConfigured_theAdminApiStaysClosed_andTheGeneratedTokenIsLoggedOnce() {
+        try (AppProcess tokenless = AppProcess.startWithoutAdminToken("no-token")) {
+            List<String> announced = tokenless.logLines().stream()
+                    .filter(line -> line.contains("no r8limiter.admin.token set"))
+                    .toList();
+
+            assertThat(http.get(tokenless.uri("/admin/stats")).status()).isEqualTo(401);
+            assertThat(http.get(tokenless.uri("/admin/stats"), BEARER).status()).isEqualTo(401);
+            assertThat(announced).hasSize(1);
+            Matcher token = Pattern.compile("Bearer ([A-Za-z0-9_-]{43})").matcher(announced.get(0));
+            assertThat(token.find()).as(announced.get(0)).isTrue();
+            assertThat(http.get(tokenless.uri("/admin/stats"), "Bearer " + token.group(1))
+                            .status())
+                    .isEqualTo(200);
+        }
     }
 
     private static List<Call> calls() {

@@ -45,6 +45,19 @@ final class AppProcess implements AutoCloseable {
 
     /** Starts a process with the given {@code --key=value} flags (besides port and admin token) without waiting. */
     static AppProcess launch(String name, List<String> flags) {
+        List<String> withToken = new ArrayList<>(flags);
+        withToken.add(0, "--r8limiter.admin.token=" + ADMIN_TOKEN);
+        return launchWith(name, withToken);
+    }
+
+    /** Starts a process with no admin token configured, so that it makes its own, and waits until it is ready. */
+    static AppProcess startWithoutAdminToken(String name, String... flags) {
+        AppProcess app = launchWith(name, List.of(flags));
+        app.awaitReady();
+        return app;
+    }
+
+    private static AppProcess launchWith(String name, List<String> flags) {
         int port = freePort();
         Path log = logDirectory().resolve(name + "-" + SEQUENCE.incrementAndGet() + ".log");
         List<String> command = new ArrayList<>(List.of(
@@ -56,7 +69,6 @@ final class AppProcess implements AutoCloseable {
                 "-jar",
                 jar().toString(),
                 "--server.port=" + port,
-                "--r8limiter.admin.token=" + ADMIN_TOKEN,
                 // Tomcat closes a kept-alive connection every 100 requests; the JDK client now and then sends a
                 // POST on such a connection as it closes and fails it without a retry. Not a server fault.
                 "--server.tomcat.max-keep-alive-requests=-1"));
