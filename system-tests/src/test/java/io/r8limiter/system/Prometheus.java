@@ -47,6 +47,11 @@ final class Prometheus {
         return (long) sum("jvm_threads_live_threads");
     }
 
+    /** Open file descriptors of the process, sockets included. */
+    long openFiles() {
+        return (long) sum("process_files_open_files");
+    }
+
     /** Heap in use, summed over the heap pools. */
     long heapUsedBytes() {
         return (long) sum("jvm_memory_used_bytes", "area=\"heap\"");

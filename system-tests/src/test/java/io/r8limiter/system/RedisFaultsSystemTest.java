@@ -9,12 +9,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import redis.clients.jedis.Jedis;
 
 /**
  * Three decision services on one Redis of their own, one per failure mode (open, closed, local), under steady load
@@ -77,6 +80,8 @@ class RedisFaultsSystemTest {
         Map<AppProcess, Long> threadsBefore = threads();
         Load load = Load.start(List.of(open, closed, local), 2, n -> Query.allow("kill-" + (n % 50), "r"));
         awaitNonDegradedFromEveryApp(load, System.nanoTime());
+        long clientsBefore = connectedClients();
+        Map<AppProcess, Long> filesBefore = openFiles();
 
         long killedAt = System.nanoTime();
         redis.kill();
@@ -84,6 +89,9 @@ class RedisFaultsSystemTest {
         redis.restart();
         long restartedAt = System.nanoTime();
         Map<AppProcess, Long> recovery = awaitNonDegradedFromEveryApp(load, restartedAt);
+        AppProcess.sleep(Duration.ofSeconds(1));
+        long clientsAfter = connectedClients();
+        Map<AppProcess, Long> filesAfter = openFiles();
         load.close();
 
         List<Load.Sample> outage = load.between(killedAt, restartedAt);
@@ -101,17 +109,23 @@ class RedisFaultsSystemTest {
         assertThat(recovery.values()).allSatisfy(ms -> assertThat(ms).isLessThanOrEqualTo(1_500));
         Map<AppProcess, Long> threadsAfter = threads();
         threadsBefore.forEach((app, before) -> assertThat(threadsAfter.get(app)).isLessThanOrEqualTo(before + 5));
+        filesBefore.forEach((app, before) -> assertThat(filesAfter.get(app)).isLessThanOrEqualTo(before + 5));
         for (AppProcess app : List.of(open, closed, local)) {
             await().atMost(2, TimeUnit.SECONDS).untilAsserted(() -> assertThat(
                             http.get(app.uri("/actuator/health")).status())
                     .isEqualTo(200));
         }
+        // The pools reconnect as load asks (one more per app at most), not once per call failed during the outage.
+        assertThat(clientsAfter).as("Redis connections after recovery").isLessThanOrEqualTo(clientsBefore + 3);
         MEASURED.put("kill.outageDecisions", (long) outage.size());
+        MEASURED.put("kill.redisClientsBefore", clientsBefore);
+        MEASURED.put("kill.redisClientsAfter", clientsAfter);
         MEASURED.put("kill.worstLatencyMs", worst);
         MEASURED.put(
                 "kill.recoveryMsMax",
                 recovery.values().stream().mapToLong(Long::longValue).max().orElse(-1));
         MEASURED.put("kill.threadGrowthMax", growth(threadsBefore, threadsAfter));
+        MEASURED.put("kill.openFilesGrowthMax", growth(filesBefore, filesAfter));
     }
 
     @Test
@@ -190,12 +204,32 @@ class RedisFaultsSystemTest {
         return waits;
     }
 
+    /** Clients connected to Redis, not counting the connection that asks. */
+    private static long connectedClients() {
+        try (Jedis jedis = redis.jedis()) {
+            String info = jedis.info("clients");
+            Matcher m = Pattern.compile("connected_clients:(\\d+)").matcher(info);
+            if (!m.find()) {
+                throw new IllegalStateException("no connected_clients in " + info);
+            }
+            return Long.parseLong(m.group(1)) - 1;
+        }
+    }
+
     private static Map<AppProcess, Long> threads() {
         Map<AppProcess, Long> threads = new HashMap<>();
         for (AppProcess app : List.of(open, closed, local)) {
             threads.put(app, Prometheus.scrape(http, app).threads());
         }
         return threads;
+    }
+
+    private static Map<AppProcess, Long> openFiles() {
+        Map<AppProcess, Long> files = new HashMap<>();
+        for (AppProcess app : List.of(open, closed, local)) {
+            files.put(app, Prometheus.scrape(http, app).openFiles());
+        }
+        return files;
     }
 
     private static long growth(Map<AppProcess, Long> before, Map<AppProcess, Long> after) {
