@@ -17,7 +17,7 @@ import tools.jackson.databind.JsonNode;
  */
 final class Load implements AutoCloseable {
 
-    /** One decision as the client saw it; status -1 when no answer came. */
+    /** One decision as the client saw it; status -1 when no answer came; the body only of a non-200 answer. */
     record Sample(
             AppProcess app,
             long completedNanos,
@@ -81,7 +81,7 @@ final class Load implements AutoCloseable {
                 json.path("allowed").asBoolean(),
                 json.path("degraded").asBoolean(false),
                 json.path("remaining").asLong(),
-                reply.body());
+                "");
     }
 
     /** Every sample so far. */
