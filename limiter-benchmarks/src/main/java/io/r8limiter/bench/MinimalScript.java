@@ -1,0 +1,39 @@
+package io.r8limiter.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import redis.clients.jedis.UnifiedJedis;
+
+/** The raw baseline on Redis: one EVALSHA of {@code minimal-bucket.lua} per decision, straight through Jedis. */
+final class MinimalScript {
+
+    private final UnifiedJedis jedis;
+    private final String sha;
+    private final List<String> args;
+
+    MinimalScript(UnifiedJedis jedis, long capacity, double tokensPerMicro) {
+        this.jedis = jedis;
+        this.sha = jedis.scriptLoad(body());
+        this.args = List.of(Long.toString(capacity), Double.toString(tokensPerMicro), "1");
+    }
+
+    /** Whether one token was taken from {@code key}. */
+    boolean tryConsume(String key) {
+        List<?> reply = (List<?>) jedis.evalsha(sha, List.of(key), args);
+        return ((Long) reply.get(0)) == 1L;
+    }
+
+    static String body() {
+        try (InputStream in = MinimalScript.class.getResourceAsStream("minimal-bucket.lua")) {
+            if (in == null) {
+                throw new IllegalStateException("resource io/r8limiter/bench/minimal-bucket.lua is missing");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

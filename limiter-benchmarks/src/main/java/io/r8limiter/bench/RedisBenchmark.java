@@ -1,0 +1,102 @@
+package io.r8limiter.bench;
+
+import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.distributed.proxy.ProxyManager;
+import io.github.bucket4j.redis.jedis.Bucket4jJedis;
+import io.r8limiter.BucketKey;
+import io.r8limiter.Decision;
+import io.r8limiter.FailureMode;
+import io.r8limiter.RateLimiter;
+import io.r8limiter.redis.RedisBackend;
+import io.r8limiter.redis.RedisClients;
+import io.r8limiter.stats.LocalStats;
+import io.r8limiter.testkit.RedisServerProcess;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import redis.clients.jedis.JedisPooled;
+
+/**
+ * One decision per call on one hot key, on a real {@code redis-server} (the embedded binary on a free port): the
+ * r8limiter Redis backend, a raw Jedis EVALSHA of the minimal token-bucket script, and Bucket4j's Jedis proxy
+ * manager. Sample-time mode gives the mean (hence throughput: threads / mean) and the p99.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class RedisBenchmark {
+
+    private static final BucketKey KEY = BucketKey.of("user", "42");
+    private static final String RAW_KEY = "raw:{user}:42";
+    private static final byte[] BUCKET4J_KEY = "bucket4j:{user}:42".getBytes(StandardCharsets.UTF_8);
+
+    private RedisServerProcess redis;
+    private JedisPooled jedis;
+    private RateLimiter r8limiter;
+    private RateLimiter r8limiterStats;
+    private MinimalScript minimal;
+    private io.github.bucket4j.distributed.BucketProxy bucket4j;
+
+    @Setup
+    public void setUp() {
+        redis = RedisServerProcess.start();
+        jedis = RedisClients.standalone(redis.hostAndPort(), Duration.ofSeconds(2));
+        r8limiter = limiter(RateLimiter.builder());
+        r8limiterStats = limiter(RateLimiter.builder().listener(LocalStats.ofDefaults()));
+        minimal = new MinimalScript(jedis, Peers.OPEN_CAPACITY, (double) Peers.OPEN_CAPACITY / 1_000_000);
+        ProxyManager<byte[]> manager = Bucket4jJedis.casBasedBuilder(jedis)
+                .expirationAfterWrite(
+                        ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
+                .build();
+        bucket4j = manager.builder().build(BUCKET4J_KEY, Peers::bucket4jOpenConfiguration);
+    }
+
+    private RateLimiter limiter(RateLimiter.Builder builder) {
+        RedisBackend backend = RedisBackend.builder()
+                .jedis(jedis)
+                .failureMode(FailureMode.CLOSED)
+                .build();
+        return builder.backend(backend).policies(Peers.openPolicy("open")).build();
+    }
+
+    @TearDown
+    public void tearDown() {
+        jedis.close();
+        redis.close();
+    }
+
+    @Benchmark
+    public Decision r8limiter() {
+        return checked(r8limiter.tryConsume("open", KEY));
+    }
+
+    @Benchmark
+    public Decision r8limiterStats() {
+        return checked(r8limiterStats.tryConsume("open", KEY));
+    }
+
+    @Benchmark
+    public boolean raw() {
+        return minimal.tryConsume(RAW_KEY);
+    }
+
+    @Benchmark
+    public boolean bucket4j() {
+        return bucket4j.tryConsume(1);
+    }
+
+    private static Decision checked(Decision decision) {
+        if (decision.degraded()) {
+            throw new IllegalStateException("redis did not answer; the figure would measure the failure mode");
+        }
+        return decision;
+    }
+}
