@@ -42,7 +42,8 @@ public final class HeapFootprint {
         lines.add(String.format("r8limiter: %.1f bytes per live key at %,d keys", perKeyR8limiter(), KEYS));
         lines.add(String.format("bucket4j map: %.1f bytes per live key at %,d keys", perKeyBucket4j(), KEYS));
         lines.add(String.format("C11 run 3: %.1f MB retained after 1,000,000 keys went idle and were swept", c11()));
-        lines.add(String.format("issue 6: %.1f MB retained by local stats after 1,000,000 distinct denied keys", stats()));
+        lines.add(String.format(
+                "issue 6: %.1f MB retained by local stats after 1,000,000 distinct denied keys", stats()));
         return lines;
     }
 
@@ -85,7 +86,8 @@ public final class HeapFootprint {
     static double c11() throws InterruptedException {
         Policy policy = Policy.of("p", Limit.of(10, 10, Duration.ofSeconds(1)));
         MemoryBackend backend = MemoryBackend.builder().build();
-        RateLimiter limiter = RateLimiter.builder().backend(backend).policies(policy).build();
+        RateLimiter limiter =
+                RateLimiter.builder().backend(backend).policies(policy).build();
         long before = retained();
         forEachKey(i -> limiter.tryConsume("p", BucketKey.of("user-" + i)));
         Thread.sleep(1_100);

@@ -63,8 +63,9 @@ public final class RedisMemoryUsage {
             long bucket4j = usage(jedis, "b".repeat(r8Key.length()));
 
             lines.add("redis key " + r8Key + " (" + r8Key.length() + " characters)");
-            lines.add(String.format("r8limiter: %d bytes; minimal script: %d bytes (ratio %.2f); bucket4j: %d bytes", r8,
-                    raw, r8 / (double) raw, bucket4j));
+            lines.add(String.format(
+                    "r8limiter: %d bytes; minimal script: %d bytes (ratio %.2f); bucket4j: %d bytes",
+                    r8, raw, r8 / (double) raw, bucket4j));
         }
         return lines;
     }

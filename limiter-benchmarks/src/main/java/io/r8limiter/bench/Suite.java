@@ -35,12 +35,13 @@ public final class Suite {
     private Suite() {}
 
     public static void main(String[] args) throws Exception {
-        List<String> parts = args.length == 0 ? List.of("memory", "keys", "redis", "heap", "redis-memory") : List.of(args);
+        List<String> parts =
+                args.length == 0 ? List.of("memory", "keys", "redis", "heap", "redis-memory") : List.of(args);
         Suite suite = new Suite();
         suite.line("# r8limiter benchmark run, " + java.time.Instant.now());
         suite.line("");
-        suite.line("Java " + System.getProperty("java.vm.version") + ", " + Runtime.getRuntime().availableProcessors()
-                + " CPUs, load at start " + load());
+        suite.line("Java " + System.getProperty("java.vm.version") + ", "
+                + Runtime.getRuntime().availableProcessors() + " CPUs, load at start " + load());
         for (String part : parts) {
             suite.run(part);
         }
@@ -54,8 +55,9 @@ public final class Suite {
             case "redis" -> jmh("Redis, one hot key", RedisBenchmark.class, REDIS_THREADS, false);
             case "heap" -> section("Heap", HeapFootprint.measureAll());
             case "redis-memory" -> section("Redis MEMORY USAGE", RedisMemoryUsage.measure());
-            default -> throw new IllegalArgumentException("unknown part '" + part + "'; use memory, keys, redis, heap"
-                    + " or redis-memory");
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown part '" + part + "'; use memory, keys, redis, heap" + " or redis-memory");
         }
     }
 
@@ -161,5 +163,4 @@ public final class Suite {
             return "unknown";
         }
     }
-
 }
