@@ -1,7 +1,9 @@
 package io.r8limiter;
 
 import io.r8limiter.internal.BucketMath;
+import io.r8limiter.internal.OneLimit;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The answer to one request for tokens, or the state shown by a peek.
@@ -30,7 +32,43 @@ public record Decision(
         List<LimitStatus> limits) {
 
     public Decision {
-        limits = List.copyOf(limits);
+        limits = limits instanceof OneLimit ? limits : List.copyOf(limits);
+    }
+
+    /**
+     * Each limit's figures, in the policy's order. For a single-limit policy the engines store only the headline
+     * figures (they are that limit's), and the list is derived here.
+     */
+    @Override
+    public List<LimitStatus> limits() {
+        if (limits instanceof OneLimit one) {
+            return List.of(new LimitStatus(one.limit(), remaining, resetMillis, retryAfterMillis));
+        }
+        return limits;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Decision d
+                && d.allowed == allowed
+                && d.remaining == remaining
+                && d.resetMillis == resetMillis
+                && d.retryAfterMillis == retryAfterMillis
+                && d.limit == limit
+                && d.degraded == degraded
+                && d.limits().equals(limits());
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(allowed, remaining, resetMillis, retryAfterMillis, limit, degraded, limits());
+    }
+
+    @Override
+    public String toString() {
+        return "Decision[allowed=" + allowed + ", remaining=" + remaining + ", resetMillis=" + resetMillis
+                + ", retryAfterMillis=" + retryAfterMillis + ", limit=" + limit + ", degraded=" + degraded
+                + ", limits=" + limits() + "]";
     }
 
     /** Whether the decision denied the request. */
@@ -45,7 +83,7 @@ public record Decision(
 
     /** This decision turned into an allowance, as a shadow policy answers. */
     public Decision asAllowed() {
-        return allowed ? this : new Decision(true, remaining, resetMillis, 0, limit, degraded, limits);
+        return allowed ? this : new Decision(true, remaining, resetMillis, 0, limit, degraded, limits());
     }
 
     /**

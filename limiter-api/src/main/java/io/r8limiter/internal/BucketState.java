@@ -1,11 +1,9 @@
 package io.r8limiter.internal;
 
 import io.r8limiter.Decision;
-import io.r8limiter.Limit;
 import io.r8limiter.LimitStatus;
 import io.r8limiter.Policy;
 import java.math.BigInteger;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,7 +12,8 @@ import java.util.List;
  * and the arithmetic it was written under (so a policy change can convert it).
  *
  * <p>{@link #decide} is the whole token-bucket rule: refill for the time elapsed, check every limit, debit all or
- * none, and report the figures of the tightest limit.
+ * none, and report the figures of the tightest limit. Engines with a faster path for single-limit policies (see
+ * {@link PolicyMath#allowance}) fall back to it for several limits and for state written under other arithmetic.
  */
 public final class BucketState {
 
@@ -28,9 +27,34 @@ public final class BucketState {
         this.deficits = deficits;
     }
 
-    /** A state that marks a slot as dropped; it is never decided on. */
-    public static BucketState removedMarker() {
-        return new BucketState(PolicyMath.of(List.of(Limit.of(1, 1, Duration.ofMillis(1)))), 0, new long[0]);
+    /** A snapshot of {@code deficits} (not copied: the caller hands it over) written under {@code math}. */
+    public static BucketState of(PolicyMath math, long timeMicros, long[] deficits) {
+        return new BucketState(math, timeMicros, deficits);
+    }
+
+    /** The arithmetic the deficits were written under. */
+    public PolicyMath math() {
+        return math;
+    }
+
+    /** The time of the last debit, in microseconds of the engine's clock. */
+    public long timeMicros() {
+        return timeMicros;
+    }
+
+    /** How many limits the snapshot holds. */
+    public int size() {
+        return deficits.length;
+    }
+
+    /** The deficit of limit {@code i}. */
+    public long deficit(int i) {
+        return deficits[i];
+    }
+
+    /** The deficits themselves, for an engine that stores them; never to be modified. */
+    public long[] sharedDeficits() {
+        return deficits;
     }
 
     /** The outcome of one decision: what to answer and, when tokens were taken, the state to store. */
@@ -103,6 +127,9 @@ public final class BucketState {
 
     private static Decision report(Policy policy, long[] d, long cost, boolean allowed) {
         PolicyMath m = policy.math();
+        if (m.single()) {
+            return allowed ? m.allowance(d[0]) : m.denial(d[0], cost);
+        }
         List<LimitStatus> statuses = new ArrayList<>(d.length);
         int tightest = 0;
         long retry = 0;

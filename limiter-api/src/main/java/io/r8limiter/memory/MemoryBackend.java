@@ -8,24 +8,24 @@ import io.r8limiter.Limit;
 import io.r8limiter.Policy;
 import io.r8limiter.RateLimitBackend;
 import io.r8limiter.TimeSource;
-import io.r8limiter.internal.BucketIds;
 import io.r8limiter.internal.BucketMath;
-import io.r8limiter.internal.BucketState;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Buckets held in this process: exact under any number of threads, with bounded memory.
  *
- * <p>Each decision reads the bucket's immutable state and, when it takes tokens, swaps in the next state with one
- * compare-and-set, retrying on contention; a denial writes nothing. A bucket that has refilled to full carries no
- * information, so a sweep drops it; the sweep runs, on the sweep executor, after as many new keys as there were
- * live ones at the last sweep, or once a sweep interval has passed, so its cost is amortized over the decisions.
+ * <p>Buckets are found by policy name, then by the key's own encoding, so a lookup builds no string. Each bucket is
+ * a small slot guarded by a version (see {@code Slot}): a decision reads it optimistically; a denial writes nothing,
+ * and an allowance stores the new deficit after one compare-and-set on the version, deciding again if another thread
+ * came first. A single-limit decision allocates nothing but the {@link Decision}. A bucket that has refilled to full
+ * carries no information, so a sweep drops it; the sweep runs, on the sweep executor, after as many new keys as
+ * there were live ones at the last sweep, or once a sweep interval has passed, so its cost is amortized over the
+ * decisions.
  *
  * <p>At the cap on live keys ({@link Builder#maxKeys}), a sweep runs on the deciding thread (at most once a second
  * or once per eighth of the cap in refusals); if every bucket is still in use, a request for a key not yet held is
@@ -38,7 +38,7 @@ public final class MemoryBackend implements RateLimitBackend {
 
     private static final long CAP_SWEEP_INTERVAL_MICROS = 1_000_000;
 
-    private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, ConcurrentHashMap<String, Slot>> byPolicy = new ConcurrentHashMap<>();
     private final TimeSource time;
     private final long originNanos;
     private final int maxKeys;
@@ -70,42 +70,41 @@ public final class MemoryBackend implements RateLimitBackend {
 
     @Override
     public Decision consume(Policy policy, BucketKey key, long cost) {
-        String id = BucketIds.of(policy.name(), key);
+        ConcurrentHashMap<String, Slot> slots = slots(policy.name());
+        String id = key.encoded();
         long now = nowMicros();
         maybeSweep(now);
-        Bucket bucket = buckets.get(id);
-        if (bucket == null) {
-            bucket = create(id, now);
-            if (bucket == null) {
-                return overCap(policy, cost);
-            }
-        }
         while (true) {
-            BucketState state = bucket.get();
-            if (state == Bucket.REMOVED) {
-                buckets.remove(id, bucket);
-                return consume(policy, key, cost);
+            Slot slot = slots.get(id);
+            if (slot == null) {
+                slot = create(slots, id, now);
+                if (slot == null) {
+                    return overCap(policy, cost);
+                }
             }
-            BucketState.Outcome outcome = BucketState.decide(policy, state, now, cost, true);
-            if (outcome.next() == null || bucket.compareAndSet(state, outcome.next())) {
-                return outcome.decision();
+            Decision decision = slot.decide(policy, now, cost, true);
+            if (decision != null) {
+                return decision;
             }
+            slots.remove(id, slot);
         }
     }
 
     @Override
     public Decision peek(Policy policy, BucketKey key) {
-        Bucket bucket = buckets.get(BucketIds.of(policy.name(), key));
-        BucketState state = bucket == null ? null : bucket.get();
-        return BucketState.decide(policy, state == Bucket.REMOVED ? null : state, nowMicros(), 1, false)
-                .decision();
+        long now = nowMicros();
+        ConcurrentHashMap<String, Slot> slots = byPolicy.get(policy.name());
+        Slot slot = slots == null ? null : slots.get(key.encoded());
+        Decision decision = slot == null ? null : slot.decide(policy, now, 1, false);
+        return decision != null ? decision : new Slot().decide(policy, now, 1, false);
     }
 
     @Override
     public void reset(Policy policy, BucketKey key) {
-        Bucket bucket = buckets.remove(BucketIds.of(policy.name(), key));
-        if (bucket != null) {
-            bucket.set(Bucket.REMOVED);
+        ConcurrentHashMap<String, Slot> slots = byPolicy.get(policy.name());
+        Slot slot = slots == null ? null : slots.remove(key.encoded());
+        if (slot != null) {
+            slot.drop();
         }
     }
 
@@ -116,7 +115,11 @@ public final class MemoryBackend implements RateLimitBackend {
 
     /** Live buckets: keys not yet dropped. */
     public int size() {
-        return buckets.size();
+        long size = 0;
+        for (ConcurrentHashMap<String, Slot> slots : byPolicy.values()) {
+            size += slots.size();
+        }
+        return (int) Math.min(Integer.MAX_VALUE, size);
     }
 
     /** Drops every bucket that is full now; runs on the calling thread. */
@@ -126,16 +129,15 @@ public final class MemoryBackend implements RateLimitBackend {
         }
         try {
             long now = nowMicros();
-            buckets.forEach((id, bucket) -> {
-                BucketState state = bucket.get();
-                if (state != Bucket.REMOVED
-                        && (state == null || state.isFullAt(now))
-                        && bucket.compareAndSet(state, Bucket.REMOVED)) {
-                    buckets.remove(id, bucket);
-                }
-            });
+            for (ConcurrentHashMap<String, Slot> slots : byPolicy.values()) {
+                slots.forEach((id, slot) -> {
+                    if (slot.dropIfFull(now)) {
+                        slots.remove(id, slot);
+                    }
+                });
+            }
             lastSweepMicros = now;
-            liveAtLastSweep = buckets.size();
+            liveAtLastSweep = size();
             createdSinceSweep.set(0);
             refusedSinceSweep.set(0);
         } finally {
@@ -143,12 +145,17 @@ public final class MemoryBackend implements RateLimitBackend {
         }
     }
 
-    private Bucket create(String id, long now) {
-        if (buckets.size() >= maxKeys && !sweptAtCap(now)) {
+    private ConcurrentHashMap<String, Slot> slots(String policy) {
+        ConcurrentHashMap<String, Slot> slots = byPolicy.get(policy);
+        return slots != null ? slots : byPolicy.computeIfAbsent(policy, p -> new ConcurrentHashMap<>());
+    }
+
+    private Slot create(ConcurrentHashMap<String, Slot> slots, String id, long now) {
+        if (size() >= maxKeys && !sweptAtCap(now)) {
             return null;
         }
-        Bucket fresh = new Bucket();
-        Bucket existing = buckets.putIfAbsent(id, fresh);
+        Slot fresh = new Slot();
+        Slot existing = slots.putIfAbsent(id, fresh);
         if (existing != null) {
             return existing;
         }
@@ -168,11 +175,11 @@ public final class MemoryBackend implements RateLimitBackend {
         if (due) {
             sweep();
         }
-        return buckets.size() < maxKeys;
+        return size() < maxKeys;
     }
 
     private void maybeSweep(long now) {
-        if (now - lastSweepMicros >= sweepIntervalMicros && !buckets.isEmpty()) {
+        if (now - lastSweepMicros >= sweepIntervalMicros) {
             lastSweepMicros = now;
             requestSweep();
         }
@@ -196,15 +203,6 @@ public final class MemoryBackend implements RateLimitBackend {
 
     private long nowMicros() {
         return Math.floorDiv(time.nanos() - originNanos, 1000);
-    }
-
-    /**
-     * One key's slot: its current state, {@code null} while full, {@link #REMOVED} once swept. Extending the atomic
-     * reference saves an object per key.
-     */
-    @SuppressWarnings("serial")
-    private static final class Bucket extends AtomicReference<BucketState> {
-        static final BucketState REMOVED = BucketState.removedMarker();
     }
 
     /** Configures a {@link MemoryBackend}. */
