@@ -148,8 +148,11 @@ class RedisBackendTest {
         Map<Integer, AtomicInteger> admitted = raceFirstWrites(policy, a, b);
         long refilled = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) / 200 + 1;
         assertThat(admitted.values()).allMatch(n -> n.get() >= 10 && n.get() <= 10 + refilled);
+        // u1 from step 1 has only 200 ms to live and may expire during a slow race: check the race's own keys
         for (String key : scan("t12:*")) {
-            assertThat(redis.pttl(key)).as(key).isBetween(1L, 2000L);
+            if (!key.equals(u1)) {
+                assertThat(redis.pttl(key)).as(key).isBetween(1L, 2000L);
+            }
         }
 
         // 3: denials keep the expiry
