@@ -13,7 +13,8 @@ import java.util.List;
  *
  * <p>{@link #decide} is the whole token-bucket rule: refill for the time elapsed, check every limit, debit all or
  * none, and report the figures of the tightest limit. Engines with a faster path for single-limit policies (see
- * {@link PolicyMath#allowance}) fall back to it for several limits and for state written under other arithmetic.
+ * {@link PolicyMath#fullAtFits}) fall back to it for several limits and convert their state through it when a policy
+ * changes.
  */
 public final class BucketState {
 
@@ -32,29 +33,9 @@ public final class BucketState {
         return new BucketState(math, timeMicros, deficits);
     }
 
-    /** The arithmetic the deficits were written under. */
-    public PolicyMath math() {
-        return math;
-    }
-
     /** The time of the last debit, in microseconds of the engine's clock. */
     public long timeMicros() {
         return timeMicros;
-    }
-
-    /** How many limits the snapshot holds. */
-    public int size() {
-        return deficits.length;
-    }
-
-    /** The deficit of limit {@code i}. */
-    public long deficit(int i) {
-        return deficits[i];
-    }
-
-    /** The deficits themselves, for an engine that stores them; never to be modified. */
-    public long[] sharedDeficits() {
-        return deficits;
     }
 
     /** The outcome of one decision: what to answer and, when tokens were taken, the state to store. */
@@ -68,7 +49,7 @@ public final class BucketState {
     public static Outcome decide(Policy policy, BucketState state, long nowMicros, long cost, boolean consume) {
         PolicyMath m = policy.math();
         int n = m.size();
-        long[] d = current(m, state, nowMicros);
+        long[] d = deficitsAt(m, state, nowMicros);
         boolean fits = true;
         for (int i = 0; i < n; i++) {
             fits &= d[i] + cost * m.unitsPerToken(i) <= m.fullDeficit(i);
@@ -95,7 +76,11 @@ public final class BucketState {
         return true;
     }
 
-    private static long[] current(PolicyMath m, BucketState state, long nowMicros) {
+    /**
+     * The deficits of {@code state} ({@code null} is a full bucket) refilled up to {@code nowMicros} and expressed
+     * under {@code m}: a fresh array the caller owns.
+     */
+    public static long[] deficitsAt(PolicyMath m, BucketState state, long nowMicros) {
         long[] d = new long[m.size()];
         if (state == null) {
             return d;

@@ -9,23 +9,26 @@ import io.r8limiter.Policy;
 import io.r8limiter.RateLimitBackend;
 import io.r8limiter.TimeSource;
 import io.r8limiter.internal.BucketMath;
+import io.r8limiter.internal.BucketState;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Buckets held in this process: exact under any number of threads, with bounded memory.
  *
- * <p>Buckets are found by policy name, then by the key's own encoding, so a lookup builds no string. Each bucket is
- * a small slot guarded by a version (see {@code Slot}): a decision reads it optimistically; a denial writes nothing,
- * and an allowance stores the new deficit after one compare-and-set on the version, deciding again if another thread
- * came first. A single-limit decision allocates nothing but the {@link Decision}. A bucket that has refilled to full
- * carries no information, so a sweep drops it; the sweep runs, on the sweep executor, after as many new keys as
- * there were live ones at the last sweep, or once a sweep interval has passed, so its cost is amortized over the
- * decisions.
+ * <p>Buckets are found by policy name, then by the key's own encoding, so a lookup builds no string. A single-limit
+ * bucket is one number, the time it will be full again, moved on by one compare-and-set per allowance; other buckets
+ * are immutable snapshots swapped by compare-and-set. Either way a decision is lock-free, a denial writes nothing,
+ * and a single-limit decision allocates nothing but the {@link Decision}. A policy change replaces a bucket's slot
+ * under the map's lock for that key, carrying its deficit over (the only step that makes other callers of that key
+ * wait). A bucket that has refilled to full carries no information, so a sweep drops it; the sweep runs, on the
+ * sweep executor, after as many new keys as there were live ones at the last sweep, or once a sweep interval has
+ * passed, so its cost is amortized over the decisions.
  *
  * <p>At the cap on live keys ({@link Builder#maxKeys}), a sweep runs on the deciding thread (at most once a second
  * or once per eighth of the cap in refusals); if every bucket is still in use, a request for a key not yet held is
@@ -77,7 +80,7 @@ public final class MemoryBackend implements RateLimitBackend {
         while (true) {
             Slot slot = slots.get(id);
             if (slot == null) {
-                slot = create(slots, id, now);
+                slot = create(slots, id, policy, now);
                 if (slot == null) {
                     return overCap(policy, cost);
                 }
@@ -86,17 +89,28 @@ public final class MemoryBackend implements RateLimitBackend {
             if (decision != null) {
                 return decision;
             }
-            slots.remove(id, slot);
+            settle(slots, id, slot, policy);
+            // the slot was dropped or replaced after this clock reading: decide at a time that follows it
+            now = nowMicros();
         }
     }
 
     @Override
     public Decision peek(Policy policy, BucketKey key) {
-        long now = nowMicros();
         ConcurrentHashMap<String, Slot> slots = byPolicy.get(policy.name());
-        Slot slot = slots == null ? null : slots.get(key.encoded());
-        Decision decision = slot == null ? null : slot.decide(policy, now, 1, false);
-        return decision != null ? decision : new Slot().decide(policy, now, 1, false);
+        String id = key.encoded();
+        while (true) {
+            long now = nowMicros();
+            Slot slot = slots == null ? null : slots.get(id);
+            if (slot == null) {
+                return BucketState.decide(policy, null, now, 1, false).decision();
+            }
+            Decision decision = slot.decide(policy, now, 1, false);
+            if (decision != null) {
+                return decision;
+            }
+            settle(slots, id, slot, policy);
+        }
     }
 
     @Override
@@ -150,11 +164,19 @@ public final class MemoryBackend implements RateLimitBackend {
         return slots != null ? slots : byPolicy.computeIfAbsent(policy, p -> new ConcurrentHashMap<>());
     }
 
-    private Slot create(ConcurrentHashMap<String, Slot> slots, String id, long now) {
+    /**
+     * Settles a slot that could not answer: drops its mapping when it was dropped, or replaces it by a slot that
+     * serves {@code policy} with the same deficit. A caller finding the slot moved waits here for the replacement.
+     */
+    private void settle(ConcurrentHashMap<String, Slot> slots, String id, Slot slot, Policy policy) {
+        slots.computeIfPresent(id, (k, current) -> current == slot ? slot.successor(policy, nowMicros()) : current);
+    }
+
+    private @Nullable Slot create(ConcurrentHashMap<String, Slot> slots, String id, Policy policy, long now) {
         if (size() >= maxKeys && !sweptAtCap(now)) {
             return null;
         }
-        Slot fresh = new Slot();
+        Slot fresh = Slot.fresh(policy, now);
         Slot existing = slots.putIfAbsent(id, fresh);
         if (existing != null) {
             return existing;
