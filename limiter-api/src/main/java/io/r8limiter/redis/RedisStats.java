@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -105,10 +106,14 @@ public final class RedisStats implements RateLimitStats {
     @Override
     public void onDecision(Policy policy, BucketKey key, Decision decision, long backendNanos) {
         if (buffer.record(sliceNow(), policy.name(), key, decision) && flushQueued.compareAndSet(false, true)) {
-            flusher.execute(() -> {
-                flushQueued.set(false);
-                flushQuietly();
-            });
+            try {
+                flusher.execute(() -> {
+                    flushQueued.set(false);
+                    flushQuietly();
+                });
+            } catch (RejectedExecutionException e) {
+                flushQueued.set(false); // closed: counts wait for an explicit flush
+            }
         }
     }
 

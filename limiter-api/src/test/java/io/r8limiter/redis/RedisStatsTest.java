@@ -202,6 +202,19 @@ class RedisStatsTest {
     }
 
     @Test
+    void recording_afterClose_neverThrowsAndAnExplicitFlushStillWrites() {
+        RedisStats stats = stats(RedisStats.builder(client()).keyPrefix(prefix).maxPendingOffenders(2));
+        stats.close();
+
+        for (int i = 0; i < 5; i++) {
+            stats.onDecision(P, BucketKey.of("u" + i), DENIED, 0);
+        }
+        stats.flush();
+
+        assertThat(stats.totals().denied()).isEqualTo(5);
+    }
+
+    @Test
     void topOffenders_withNegativeLimit_namesTheValue() {
         RedisStats stats = stats(RedisStats.builder(client()).keyPrefix(prefix));
 

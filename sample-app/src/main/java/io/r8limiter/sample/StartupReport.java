@@ -2,6 +2,8 @@ package io.r8limiter.sample;
 
 import io.r8limiter.PolicyEntry;
 import io.r8limiter.RateLimiter;
+import io.r8limiter.redis.RedisBackend;
+import java.util.Locale;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +35,9 @@ class StartupReport {
                         + "decisions at POST /allow, admin API at /admin (bearer token)",
                 environment.getProperty("local.server.port", "?"),
                 limiter.backend().name(),
-                environment.getProperty("r8limiter.failure-mode", "open"),
+                limiter.backend() instanceof RedisBackend redis
+                        ? redis.failureMode().name().toLowerCase(Locale.ROOT)
+                        : "none (in memory)",
                 policies);
     }
 
