@@ -30,6 +30,25 @@ class ActuatorTest extends ServiceTestBase {
 
         assertThat(scrape.status()).isEqualTo(200);
         assertThat(scrape.body()).contains("jvm_memory_used_bytes");
+        assertThat(scrape.body())
+                .containsPattern("r8limiter_decisions_total\\{[^}]*outcome=\"allowed\"[^}]*policy=\"default\"")
+                .contains("r8limiter_backend_latency_seconds_bucket")
+                .contains("r8limiter_memory_keys");
+    }
+
+    @Test
+    void ratelimitEndpoint_withTheToken_showsPoliciesAndOneBucket() {
+        String user = freshUser("actuator");
+        api.allow(user, "r1");
+
+        Answer summary = api.call("GET", "/actuator/ratelimit", "Bearer " + Api.TOKEN, null);
+        Answer bucket = api.call("GET", "/actuator/ratelimit/default/" + user + "/r1", "Bearer " + Api.TOKEN, null);
+
+        assertThat(summary.status()).isEqualTo(200);
+        assertThat(summary.json().path("policies").findValuesAsString("name")).contains("default");
+        assertThat(bucket.status()).isEqualTo(200);
+        assertThat(bucket.json().path("remaining").asLong()).isEqualTo(2);
+        assertThat(bucket.json().path("limit").asLong()).isEqualTo(3);
     }
 
     @Test
