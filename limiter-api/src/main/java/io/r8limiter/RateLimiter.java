@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,14 +27,19 @@ public final class RateLimiter implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(RateLimiter.class.getName());
 
+    /** One in this many in-memory decisions is timed for listeners; the others report {@code NOT_TIMED}. */
+    static final int IN_MEMORY_TIMING_SAMPLE = 64;
+
     private final RateLimitBackend backend;
     private final PolicyStore policies;
     private final DecisionListener[] listeners;
+    private final boolean inMemory;
 
     private RateLimiter(Builder builder) {
         this.backend = builder.backend != null ? builder.backend : new MemoryBackend(TimeSource.SYSTEM);
         this.policies = requireNonNull(builder.policies, "policies");
         this.listeners = builder.listeners.toArray(new DecisionListener[0]);
+        this.inMemory = backend instanceof MemoryBackend;
     }
 
     /** Starts a limiter; without a backend it decides in memory. */
@@ -53,6 +59,9 @@ public final class RateLimiter implements AutoCloseable {
             // no one to tell the latency: skip the two clock reads, which cost as much as an in-memory decision
             Decision decision = backend.consume(p, key, cost);
             return p.shadow() ? decision.asAllowed() : decision;
+        }
+        if (!timed()) {
+            return published(p, key, backend.consume(p, key, cost), DecisionListener.NOT_TIMED);
         }
         long start = System.nanoTime();
         Decision decision = backend.consume(p, key, cost);
@@ -120,6 +129,14 @@ public final class RateLimiter implements AutoCloseable {
         } catch (Exception e) {
             LOG.log(Level.WARNING, "closing the policy store failed", e);
         }
+    }
+
+    /**
+     * Whether to time this decision. A remote backend's round trip is always timed; an in-memory decision takes about
+     * as long as the two clock reads that would time it, so only one in {@value #IN_MEMORY_TIMING_SAMPLE} is.
+     */
+    private boolean timed() {
+        return !inMemory || ThreadLocalRandom.current().nextInt(IN_MEMORY_TIMING_SAMPLE) == 0;
     }
 
     private Policy checked(String policy, BucketKey key, long cost) {

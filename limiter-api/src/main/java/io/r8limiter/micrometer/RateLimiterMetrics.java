@@ -25,7 +25,8 @@ import org.jspecify.annotations.Nullable;
  * and bind it to a registry with {@link #bindTo(MeterRegistry)}.
  *
  * <p>Meters: {@value #DECISIONS} (counter; tags {@code policy}, {@code outcome} allowed|denied, {@code degraded},
- * {@code shadow}), {@value #LATENCY} (timer with a percentile histogram; tag {@code backend}), {@value #CIRCUIT}
+ * {@code shadow}), {@value #LATENCY} (timer with a percentile histogram; tag {@code backend}; in memory it samples one
+ * decision in 64, since timing each would cost as much as the decision), {@value #CIRCUIT}
  * (gauge per {@code state}, 1 for the current one, when a circuit state is supplied) and {@value #MEMORY_KEYS}
  * (live buckets of an in-memory backend). Policy names are the only open-ended tag and come from configuration or
  * the policy store, never from callers. Decisions heard before binding are not counted.
@@ -92,7 +93,9 @@ public final class RateLimiterMetrics implements DecisionListener, MeterBinder {
         if (r == null || t == null) {
             return;
         }
-        t.record(backendNanos, TimeUnit.NANOSECONDS);
+        if (backendNanos != DecisionListener.NOT_TIMED) {
+            t.record(backendNanos, TimeUnit.NANOSECONDS);
+        }
         Counter[] byOutcome =
                 counters.computeIfAbsent(policy.name() + (policy.shadow() ? "\0s" : ""), name -> register(r, policy));
         byOutcome[(decision.allowed() ? 0 : 1) + (decision.degraded() ? 2 : 0)].increment();
