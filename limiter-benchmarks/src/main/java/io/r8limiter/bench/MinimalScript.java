@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 
 /** The raw baseline on Redis: one EVALSHA of {@code minimal-bucket.lua} per decision, straight through Jedis. */
@@ -24,6 +27,22 @@ final class MinimalScript {
     boolean tryConsume(String key) {
         List<?> reply = (List<?>) jedis.evalsha(sha, List.of(key), args);
         return ((Long) reply.get(0)) == 1L;
+    }
+
+    /** {@code n} decisions on {@code key} in one pipeline, as a batching caller would send them; the tokens taken. */
+    int tryConsumePipelined(String key, int n) {
+        List<Response<Object>> replies = new ArrayList<>(n);
+        try (AbstractPipeline pipeline = jedis.pipelined()) {
+            for (int i = 0; i < n; i++) {
+                replies.add(pipeline.evalsha(sha, List.of(key), args));
+            }
+            pipeline.sync();
+        }
+        int taken = 0;
+        for (Response<Object> reply : replies) {
+            taken += ((Long) ((List<?>) reply.get()).get(0)).intValue();
+        }
+        return taken;
     }
 
     static String body() {

@@ -28,7 +28,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
 public final class Suite {
 
     private static final int[] MEMORY_THREADS = {1, 2, 16};
-    private static final int[] REDIS_THREADS = {1, 2, 8};
+    private static final int[] REDIS_THREADS = {1, 2, 8, 16};
 
     private final List<String> report = new ArrayList<>();
 
