@@ -47,13 +47,22 @@ class RedisDownJerseyTest {
     }
 
     @Test
-    void local_decidesOnInMemoryBuckets() throws Exception {
+    void local_decidesOnInMemoryBuckets_andReportsTheirFigures() throws Exception {
         List<HttpResponse<String>> responses = twentyWith(FailureMode.LOCAL);
 
         assertThat(responses.subList(0, 5)).extracting(HttpResponse::statusCode).containsOnly(200);
         assertThat(responses.subList(5, 20))
                 .extracting(HttpResponse::statusCode)
                 .containsOnly(429);
+        assertThat(responses.subList(0, 5))
+                .extracting(r -> r.headers().firstValue("RateLimit").orElseThrow())
+                .containsExactly(
+                        "\"five\";r=4;t=12",
+                        "\"five\";r=3;t=12",
+                        "\"five\";r=2;t=12",
+                        "\"five\";r=1;t=12",
+                        "\"five\";r=0;t=12");
+        assertThat(responses.get(19).headers().firstValue("RateLimit-Policy")).hasValue("\"five\";q=5;w=60");
     }
 
     private static List<HttpResponse<String>> twentyWith(FailureMode mode) throws Exception {
