@@ -25,6 +25,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,8 +40,9 @@ import org.slf4j.LoggerFactory;
  * {@link #destroy}. Built in code with {@link #builder(RateLimiter, String)}, it decides with the application's
  * limiter, ignores init-params and leaves that limiter open.
  *
- * <p>Each request is counted once: only {@link DispatcherType#REQUEST} dispatches take tokens, and a request
- * attribute per policy keeps a second pass (a filter mapped twice, a re-dispatch) from taking them again. An allowed
+ * <p>Each request is counted once per filter: only {@link DispatcherType#REQUEST} dispatches take tokens, and a
+ * request attribute of this filter instance keeps later passes (a filter mapped twice, a re-dispatch) from taking
+ * them again. Two filters never skip each other, even with the same policy name. An allowed
  * request gets the RateLimit header fields (unless turned off) and goes on down the chain; a denied one gets status
  * 429, {@code Retry-After}, the RateLimit fields and an {@code application/problem+json} body, written directly with
  * {@code setStatus} so that no error page replaces it. A backend outage never fails the request: the backend's
@@ -50,11 +52,13 @@ import org.slf4j.LoggerFactory;
  */
 public class RateLimitFilter implements Filter {
 
-    /** Prefix of the request attribute that marks a request as counted for a policy. */
+    /** Prefix of the request attribute that marks a request as counted by one filter instance. */
     public static final String COUNTED_ATTRIBUTE = RateLimitFilter.class.getName() + ".counted.";
 
     private static final Logger LOG = LoggerFactory.getLogger(RateLimitFilter.class);
+    private static final AtomicLong INSTANCES = new AtomicLong();
 
+    private final String countedAttribute = COUNTED_ATTRIBUTE + INSTANCES.incrementAndGet();
     private @Nullable Setup setup;
     private boolean ownsLimiter;
 
@@ -106,11 +110,11 @@ public class RateLimitFilter implements Filter {
         if (!(req instanceof HttpServletRequest request)
                 || !(res instanceof HttpServletResponse response)
                 || request.getDispatcherType() != DispatcherType.REQUEST
-                || request.getAttribute(COUNTED_ATTRIBUTE + s.policy) != null) {
+                || request.getAttribute(countedAttribute) != null) {
             chain.doFilter(req, res);
             return;
         }
-        request.setAttribute(COUNTED_ATTRIBUTE + s.policy, Boolean.TRUE);
+        request.setAttribute(countedAttribute, s.policy);
         Resolution resolution = s.keys.resolve(new ServletRequestView(request));
         switch (resolution.action()) {
             case SKIP -> chain.doFilter(request, response);

@@ -2,6 +2,7 @@ package io.r8limiter.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.r8limiter.BucketKey;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -203,6 +204,24 @@ class WebXmlFilterTest {
         List<Integer> statuses = http.statuses(4, "/once/fail", "X-User", "error");
 
         assertThat(statuses).containsExactly(503, 503, 503, 429);
+    }
+
+    @Test
+    void twoFiltersWithOnePolicyName_eachCountTheRequest_underTheirOwnKeys() {
+        // The counted mark was keyed by policy name, so the second filter of the same name took the first one's
+        // mark for its own and let every request through unlimited.
+        HttpResponse<String> first = http.get("/twins/x", "X-A", "a1", "X-B", "b");
+        HttpResponse<String> second = http.get("/twins/x", "X-A", "a2", "X-B", "b");
+
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(second.statusCode()).isEqualTo(429);
+        assertThat(remaining("twin-a", "header:x-a", "a1")).isEqualTo(2);
+        assertThat(remaining("twin-b", "header:x-b", "b")).isZero();
+    }
+
+    private static long remaining(String filter, String... parts) {
+        RateLimitFilter f = app.filter(filter);
+        return f.limiter().peek(f.policy(), BucketKey.of(parts)).remaining();
     }
 
     @Test
