@@ -40,9 +40,12 @@ import org.slf4j.LoggerFactory;
  * {@link #destroy}. Built in code with {@link #builder(RateLimiter, String)}, it decides with the application's
  * limiter, ignores init-params and leaves that limiter open.
  *
- * <p>Each request is counted once per filter: only {@link DispatcherType#REQUEST} dispatches take tokens, and a
- * request attribute of this filter instance keeps later passes (a filter mapped twice, a re-dispatch) from taking
- * them again. Two filters never skip each other, even with the same policy name. An allowed
+ * <p>Each request is counted once per filter: the first pass through this filter takes tokens, whatever its
+ * {@link DispatcherType} (so a filter mapped only to {@code FORWARD} or {@code ERROR} dispatches limits those), and a
+ * request attribute of this filter instance keeps later passes (async, forward, include and error dispatches, a
+ * filter mapped twice) from taking them again. Two filters never skip each other, even with the same policy name.
+ * A denial on an {@code INCLUDE} dispatch cannot change the status (the container ignores it there): the problem
+ * text takes the place of the included content; map the filter to {@code REQUEST} to answer 429. An allowed
  * request gets the RateLimit header fields (unless turned off) and goes on down the chain; a denied one gets status
  * 429, {@code Retry-After}, the RateLimit fields and an {@code application/problem+json} body, written directly with
  * {@code setStatus} so that no error page replaces it. A backend outage never fails the request: the backend's
@@ -109,7 +112,6 @@ public class RateLimitFilter implements Filter {
         }
         if (!(req instanceof HttpServletRequest request)
                 || !(res instanceof HttpServletResponse response)
-                || request.getDispatcherType() != DispatcherType.REQUEST
                 || request.getAttribute(countedAttribute) != null) {
             chain.doFilter(req, res);
             return;

@@ -225,6 +225,40 @@ class WebXmlFilterTest {
     }
 
     @Test
+    void filterMappedOnlyToForwardOrError_limitsThoseDispatches() {
+        // Only REQUEST dispatches used to take tokens, so a filter mapped to FORWARD or ERROR alone never limited.
+        List<HttpResponse<String>> forwards = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            forwards.add(http.get("/dispatch/forward", "X-User", "fwd"));
+        }
+        List<Integer> errors = http.statuses(3, "/dispatch/error", "X-User", "err");
+        List<Integer> direct = http.statuses(3, "/dispatched/forward/x", "X-User", "direct");
+
+        assertThat(forwards).extracting(HttpResponse::statusCode).containsExactly(200, 200, 429);
+        assertThat(forwards.get(0).body()).isEqualTo("hello FORWARD /dispatched/forward/x");
+        assertThat(forwards.get(2).headers().firstValue("Retry-After")).hasValue("30");
+        assertThat(errors).containsExactly(418, 418, 429);
+        assertThat(direct).containsOnly(200);
+    }
+
+    @Test
+    void filterMappedOnlyToInclude_countsTheInclude_butCannotSetTheStatus() {
+        // An included resource may not change the status or headers, so a denial there can only put the problem
+        // text where the included content would have been; this pins that documented limit.
+        List<HttpResponse<String>> includes = new ArrayList<>();
+
+        for (int i = 0; i < 3; i++) {
+            includes.add(http.get("/dispatch/include", "X-User", "inc"));
+        }
+
+        assertThat(includes).extracting(HttpResponse::statusCode).containsExactly(200, 200, 200);
+        assertThat(includes.get(0).body()).isEqualTo("included: hello INCLUDE /dispatch/include");
+        assertThat(includes.get(2).body())
+                .startsWith("included: {\"type\":\"about:blank\",\"title\":\"Too Many Requests\"");
+        assertThat(remaining("on-include", "header:x-user", "inc")).isZero();
+    }
+
+    @Test
     void twoHundredParallelRequests_onOneKey_admitExactlyTheCapacity() {
         List<Integer> statuses = http.parallel(200, "/crowd/x", "X-User", "crowd");
 
