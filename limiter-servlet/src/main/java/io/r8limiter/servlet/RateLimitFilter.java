@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.r8limiter.BucketKey;
 import io.r8limiter.Decision;
+import io.r8limiter.RateLimitBackend;
 import io.r8limiter.RateLimiter;
 import io.r8limiter.web.ClientIpResolver;
 import io.r8limiter.web.HttpAnswer;
@@ -86,10 +87,7 @@ public class RateLimitFilter implements Filter {
         try {
             FilterSettings settings = FilterSettings.read(
                     name, Collections.list(config.getInitParameterNames()), config::getInitParameter, loader(config));
-            RateLimiter limiter = RateLimiter.builder()
-                    .backend(Backends.create(settings))
-                    .policies(settings.policy)
-                    .build();
+            RateLimiter limiter = limiter(settings);
             setup = new Setup(
                     limiter,
                     settings.policy.name(),
@@ -100,6 +98,20 @@ public class RateLimitFilter implements Filter {
             LOG.debug("rate-limit filter '{}' ready: {}, backend {}", name, settings.policy, settings.backend);
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new ServletException("rate-limit filter '" + name + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** The limiter the init-params describe; the backend is closed again if the limiter cannot be built. */
+    private static RateLimiter limiter(FilterSettings settings) {
+        RateLimitBackend backend = Backends.create(settings);
+        try {
+            return RateLimiter.builder()
+                    .backend(backend)
+                    .policies(settings.policy)
+                    .build();
+        } catch (RuntimeException e) {
+            backend.close();
+            throw e;
         }
     }
 
