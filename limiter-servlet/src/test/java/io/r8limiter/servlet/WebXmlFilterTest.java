@@ -259,6 +259,22 @@ class WebXmlFilterTest {
     }
 
     @Test
+    void classKeyFromWebXml_resolvesTheCallerWithTheNamedResolver() {
+        List<Integer> acme = List.of(
+                http.get("/tenant/x", "X-Api-Key", "acme.k1").statusCode(),
+                http.get("/tenant/x", "X-Api-Key", "acme.k2").statusCode(),
+                http.get("/tenant/x", "X-Api-Key", "acme.k3").statusCode());
+        HttpResponse<String> other = http.get("/tenant/x", "X-Api-Key", "globex.k1");
+        HttpResponse<String> none = http.get("/tenant/x", "X-Api-Key", "no-tenant");
+
+        assertThat(acme).containsExactly(200, 200, 429);
+        assertThat(other.statusCode()).isEqualTo(200);
+        assertThat(none.statusCode()).isEqualTo(400);
+        assertThat(remaining("by-tenant", "class:io.r8limiter.servlet.TenantKey", "acme"))
+                .isZero();
+    }
+
+    @Test
     void twoHundredParallelRequests_onOneKey_admitExactlyTheCapacity() {
         List<Integer> statuses = http.parallel(200, "/crowd/x", "X-User", "crowd");
 
