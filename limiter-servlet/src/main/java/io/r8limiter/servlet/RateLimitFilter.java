@@ -206,7 +206,11 @@ public class RateLimitFilter implements Filter {
 
     private record Setup(RateLimiter limiter, String policy, RequestKeys keys, long cost, boolean headersOnAllowed) {}
 
-    /** Configures a {@link RateLimitFilter} around an application's limiter. */
+    /**
+     * Configures a {@link RateLimitFilter} around an application's limiter; not thread-safe, build once at startup.
+     *
+     * @since 0.1
+     */
     public static final class Builder {
         private final RateLimiter limiter;
         private final String policy;
