@@ -14,9 +14,10 @@ import org.jspecify.annotations.Nullable;
  * is written here); the {@code RateLimit-Policy} and {@code RateLimit} fields are added unless turned off. Denied:
  * status 429, {@code Retry-After} in whole seconds rounded up (never below 1), the same RateLimit fields (always,
  * since they explain the denial) and an RFC 9457 {@code application/problem+json} body carrying the delay as
- * {@code retry_after_ms} and {@code retry_after}. A degraded decision (the backend failed and the failure mode
- * answered) carries no RateLimit fields: it has no real figures; a degraded denial still gets 429, Retry-After and
- * a body.
+ * {@code retry_after_ms} and {@code retry_after}. A decision without per-limit figures ({@link Decision#limits()}
+ * empty, as the {@code OPEN} and {@code CLOSED} failure modes answer while the backend is down) carries no RateLimit
+ * fields, since there is nothing real to report; its denial still gets 429, Retry-After and a body. A degraded
+ * decision of the {@code LOCAL} failure mode comes from in-memory buckets with real figures, and sends them.
  *
  * <p>The RateLimit fields follow draft-ietf-httpapi-ratelimit-headers-10, one list item per limit, named after the
  * policy, with {@code -0}, {@code -1}, ... appended when the policy has several limits:
@@ -68,7 +69,7 @@ public final class HttpAnswer {
         if (decision.denied()) {
             headers.add(new HttpHeader(RETRY_AFTER, Long.toString(retryAfterSeconds(decision))));
         }
-        if (!decision.degraded() && !decision.limits().isEmpty() && (decision.denied() || headersOnAllowed)) {
+        if (!decision.limits().isEmpty() && (decision.denied() || headersOnAllowed)) {
             headers.add(new HttpHeader(RATELIMIT_POLICY, RateLimitFields.policy(policy, decision)));
             headers.add(new HttpHeader(RATELIMIT, RateLimitFields.current(policy, decision)));
         }

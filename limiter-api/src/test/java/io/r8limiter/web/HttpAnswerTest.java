@@ -168,6 +168,26 @@ class HttpAnswerTest {
     }
 
     @Test
+    void degradedDecisionsWithRealFigures_asLocalModeAnswers_carryTheRateLimitFields_c15() {
+        // LOCAL mode decides on in-memory buckets while Redis is down; dropping every degraded decision's fields
+        // hid those real figures from clients, which the OPEN/CLOSED exemption never asked for.
+        Policy policy = Policy.of("p", Limit.of(5, 5, Duration.ofMinutes(1)));
+        RateLimiter limiter = limiter(policy);
+        for (int i = 0; i < 4; i++) {
+            limiter.tryConsume("p", key);
+        }
+
+        HttpAnswer allowed = HttpAnswer.of("p", limiter.tryConsume("p", key).asDegraded(), true);
+        HttpAnswer denied = HttpAnswer.of("p", limiter.tryConsume("p", key).asDegraded(), false);
+
+        assertThat(allowed.header("RateLimit-Policy")).isEqualTo("\"p\";q=5;w=60");
+        assertThat(allowed.header("RateLimit")).isEqualTo("\"p\";r=0;t=12");
+        assertThat(denied.status()).isEqualTo(429);
+        assertThat(denied.header("RateLimit")).isEqualTo("\"p\";r=0;t=12");
+        assertThat(denied.header("Retry-After")).isEqualTo("12");
+    }
+
+    @Test
     void policyName_isEscapedInFieldsAndBody() {
         Policy policy = Policy.of("a\"b\\c\u00e9\n<x>", Limit.of(1, 1, Duration.ofSeconds(1)));
         RateLimiter limiter = limiter(policy);

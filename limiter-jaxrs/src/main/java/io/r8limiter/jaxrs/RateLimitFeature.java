@@ -104,7 +104,11 @@ public final class RateLimitFeature implements DynamicFeature {
         }
     }
 
-    /** Configures a {@link RateLimitFeature}. */
+    /**
+     * Configures a {@link RateLimitFeature}; not thread-safe, build once at startup.
+     *
+     * @since 0.1
+     */
     public static final class Builder {
         private final RateLimiter limiter;
         private ClientIpResolver clientIps = ClientIpResolver.none();

@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Random;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,8 +29,15 @@ abstract class JaxrsContract {
     static final String CLIENT = "203.0.113.7";
 
     final RateLimiter limiter = RateLimiter.builder().policies(policies()).build();
+    final RateLimiter untrustedLimiter =
+            RateLimiter.builder().policies(policies()).build();
+    final RateLimiter tiersLimiter = RateLimiter.builder().policies(policies()).build();
     JaxrsServer server;
+    JaxrsServer untrustedServer;
+    JaxrsServer tiersServer;
     Http http;
+    Http untrusted;
+    Http tiers;
 
     /** The policies the test resources name. */
     static Policy[] policies() {
@@ -50,12 +59,22 @@ abstract class JaxrsContract {
                 runtime(),
                 RateLimitFeature.builder(limiter).trustedProxies("127.0.0.1").build());
         http = new Http(server.port());
+        untrustedServer = JaxrsServer.start(runtime(), RateLimitFeature.of(untrustedLimiter));
+        untrusted = new Http(untrustedServer.port());
+        tiersServer = JaxrsServer.start(
+                runtime(),
+                RateLimitFeature.builder(tiersLimiter)
+                        .trustedProxies("127.0.0.1", "10.0.0.0/8")
+                        .build());
+        tiers = new Http(tiersServer.port());
     }
 
     @AfterAll
     void stop() throws Exception {
-        if (server != null) {
-            server.close();
+        for (JaxrsServer s : new JaxrsServer[] {server, untrustedServer, tiersServer}) {
+            if (s != null) {
+                s.close();
+            }
         }
     }
 
@@ -149,15 +168,77 @@ abstract class JaxrsContract {
 
     @Test
     void malformedForwardingHeaders_neverBuyAFreshBucket_c17run5() {
-        limiter.reset("two", BucketKey.of("ip", "127.0.0.1"));
+        List<List<Integer>> variants = new ArrayList<>();
+        int[] n = {0};
+        List<Supplier<String[]>> headers = List.of(
+                () -> new String[] {"X-Forwarded-For", "garbage" + n[0]},
+                () -> new String[] {"X-Forwarded-For", "1.2.3." + n[0] + ".5"},
+                () -> new String[] {"X-Forwarded-For", ""},
+                () -> new String[] {"X-Forwarded-For", "198.51.100." + n[0], "X-Forwarded-For", CLIENT},
+                () -> new String[] {"X-Forwarded-For", "garbage" + n[0], "Forwarded", "for=1.2.3." + n[0] + ".5"});
+
+        for (Supplier<String[]> variant : headers) {
+            limiter.reset("two", BucketKey.of("ip", "127.0.0.1"));
+            limiter.reset("two", BucketKey.of("ip", CLIENT));
+            List<Integer> statuses = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                n[0]++;
+                statuses.add(http.get("/ip", variant.get()).statusCode());
+            }
+            variants.add(statuses);
+        }
+
+        assertThat(variants).containsOnly(List.of(200, 200, 429));
+    }
+
+    @Test
+    void untrustedPeer_cannotDodgeTheLimitWithForwardingHeaders_c17run1() {
+        Random random = new Random(17);
         List<Integer> statuses = new ArrayList<>();
 
-        for (int n = 0; n < 3; n++) {
-            statuses.add(http.get("/ip", "X-Forwarded-For", "garbage" + n, "Forwarded", "for=1.2.3." + n + ".5")
+        for (int i = 0; i < 10; i++) {
+            String ip = random.nextInt(256) + "." + random.nextInt(256) + ".1.1";
+            statuses.add(untrusted
+                    .get("/ip", "X-Forwarded-For", ip, "Forwarded", "for=" + ip)
+                    .statusCode());
+        }
+
+        assertThat(statuses).containsExactly(200, 200, 429, 429, 429, 429, 429, 429, 429, 429);
+        assertThat(untrustedLimiter.peek("two", BucketKey.of("ip", "127.0.0.1")).remaining())
+                .isZero();
+    }
+
+    @Test
+    void trustedProxy_readsForwardedToo_c17run3() {
+        limiter.reset("two", BucketKey.of("ip", CLIENT));
+        List<Integer> statuses = new ArrayList<>();
+
+        for (int n = 1; n <= 3; n++) {
+            statuses.add(http.get("/ip", "Forwarded", "for=198.51.100." + n + ", for=" + CLIENT)
                     .statusCode());
         }
 
         assertThat(statuses).containsExactly(200, 200, 429);
+        assertThat(limiter.peek("two", BucketKey.of("ip", CLIENT)).remaining()).isZero();
+    }
+
+    @Test
+    void twoTiersOfTrustedProxies_arePassed_c17run4() {
+        List<Integer> statuses = tiers.statuses(3, "/ip", "X-Forwarded-For", "198.51.100.9, " + CLIENT + ", 10.1.2.3");
+
+        assertThat(statuses).containsExactly(200, 200, 429);
+        assertThat(tiersLimiter.peek("two", BucketKey.of("ip", CLIENT)).remaining())
+                .isZero();
+    }
+
+    @Test
+    void userHeaderAndAnonymousCaller_liveInSeparateBuckets_c09h() {
+        http.statuses(3, "/limited", "X-User", "10.0.0.1");
+
+        HttpResponse<String> anonymous = http.get("/limited", "X-Forwarded-For", "10.0.0.1");
+
+        assertThat(anonymous.statusCode()).isEqualTo(200);
+        assertThat(anonymous.headers().firstValue("RateLimit")).hasValue("\"three\";r=2;t=20");
     }
 
     @Test

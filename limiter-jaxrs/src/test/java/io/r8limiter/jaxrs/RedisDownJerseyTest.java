@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.glassfish.jersey.servlet.ServletContainer;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisPooled;
@@ -47,34 +48,60 @@ class RedisDownJerseyTest {
     }
 
     @Test
-    void local_decidesOnInMemoryBuckets() throws Exception {
+    void local_decidesOnInMemoryBuckets_andReportsTheirFigures() throws Exception {
         List<HttpResponse<String>> responses = twentyWith(FailureMode.LOCAL);
 
         assertThat(responses.subList(0, 5)).extracting(HttpResponse::statusCode).containsOnly(200);
         assertThat(responses.subList(5, 20))
                 .extracting(HttpResponse::statusCode)
                 .containsOnly(429);
+        assertThat(responses.subList(0, 5))
+                .extracting(r -> r.headers().firstValue("RateLimit").orElseThrow())
+                .containsExactly(
+                        "\"five\";r=4;t=12",
+                        "\"five\";r=3;t=12",
+                        "\"five\";r=2;t=12",
+                        "\"five\";r=1;t=12",
+                        "\"five\";r=0;t=12");
+        assertThat(responses.get(19).headers().firstValue("RateLimit-Policy")).hasValue("\"five\";q=5;w=60");
     }
 
-    private static List<HttpResponse<String>> twentyWith(FailureMode mode) throws Exception {
+    @Test
+    void noFailureModeConfigured_behavesAsOpen() throws Exception {
+        List<HttpResponse<String>> responses = twentyWith(null);
+
+        assertThat(responses).extracting(HttpResponse::statusCode).containsOnly(200);
+        assertThat(responses).allSatisfy(r -> assertThat(r.headers().firstValue("RateLimit-Policy"))
+                .isEmpty());
+    }
+
+    /** Twenty requests with the backend in {@code mode} (its default when null), none of them slow. */
+    private static List<HttpResponse<String>> twentyWith(@Nullable FailureMode mode) throws Exception {
         assumeTrue(ResteasyTest.present("org.glassfish.jersey.servlet.ServletContainer"), "Jersey absent");
         try (JedisPooled jedis =
                         RedisClients.standalone(new HostAndPort("127.0.0.1", unusedPort()), Duration.ofMillis(200));
                 RateLimiter limiter = RateLimiter.builder()
-                        .backend(RedisBackend.builder()
-                                .jedis(jedis)
-                                .failureMode(mode)
-                                .build())
+                        .backend(backend(jedis, mode))
                         .policies(JaxrsContract.policies())
                         .build();
                 JaxrsServer server = JaxrsServer.start(ServletContainer.class, RateLimitFeature.of(limiter))) {
             Http http = new Http(server.port());
             List<HttpResponse<String>> responses = new ArrayList<>();
+            long slowest = 0;
             for (int i = 0; i < 20; i++) {
+                long start = System.nanoTime();
                 responses.add(http.get("/limited/five", "X-User", "c15"));
+                slowest = Math.max(slowest, System.nanoTime() - start);
             }
+            // The case asks for 300 ms (connect timeout + 100 ms); the bound is looser for a loaded 2-core machine.
+            assertThat(slowest / 1_000_000).as("slowest request in ms").isLessThan(1_000);
             return responses;
         }
+    }
+
+    private static RedisBackend backend(JedisPooled jedis, @Nullable FailureMode mode) {
+        RedisBackend.Builder builder = RedisBackend.builder().jedis(jedis);
+        return (mode == null ? builder : builder.failureMode(mode)).build();
     }
 
     private static int unusedPort() throws IOException {

@@ -15,7 +15,11 @@ final class Durations {
 
     private Durations() {}
 
-    /** The duration, or null when {@code text} is none of the accepted forms. */
+    /**
+     * The duration, or null when {@code text} is none of the accepted forms.
+     *
+     * @throws ArithmeticException when the amount is too large for a {@link Duration}
+     */
     static @Nullable Duration parse(String text) {
         String t = text.trim().toLowerCase(Locale.ROOT);
         Matcher m = SIMPLE.matcher(t);
@@ -34,6 +38,9 @@ final class Durations {
             try {
                 return Duration.parse(t.toUpperCase(Locale.ROOT));
             } catch (DateTimeParseException e) {
+                if (e.getCause() instanceof ArithmeticException overflow) {
+                    throw overflow;
+                }
                 return null;
             }
         }

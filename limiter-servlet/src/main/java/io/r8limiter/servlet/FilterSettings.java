@@ -79,14 +79,14 @@ final class FilterSettings {
         this.failureMode =
                 FailureMode.valueOf(oneOf("failure-mode", text("failure-mode", "open"), "open", "closed", "local")
                         .toUpperCase(Locale.ROOT));
-        this.keyPrefix = nonBlank("key-prefix", text("key-prefix", "r8"));
+        this.keyPrefix = keyPrefix(text("key-prefix", "r8"));
         this.redisUrl = params.apply("redis-url");
         this.redisSentinelMaster = params.apply("redis-sentinel-master");
         this.redisSentinels = list(text("redis-sentinels", ""));
         this.redisClusterNodes = list(text("redis-cluster-nodes", ""));
         this.redisUser = params.apply("redis-user");
         this.redisPassword = params.apply("redis-password");
-        this.redisTimeout = duration("redis-timeout", text("redis-timeout", "200ms"));
+        this.redisTimeout = timeout("redis-timeout", text("redis-timeout", "200ms"));
         checkCostFits();
         checkRedis();
     }
@@ -162,11 +162,26 @@ final class FilterSettings {
         return parsed;
     }
 
-    private Duration duration(String name, String value) {
-        Duration parsed = Durations.parse(value);
+    private static Duration duration(String name, String value) {
+        Duration parsed;
+        try {
+            parsed = Durations.parse(value);
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("init-param " + name + " is too long for a duration: '" + value + "'");
+        }
         if (parsed == null || parsed.isNegative() || parsed.isZero()) {
             throw new IllegalArgumentException("init-param " + name
                     + " must be a positive duration such as 500ms, 1s, 1m or PT1M but was '" + value + "'");
+        }
+        return parsed;
+    }
+
+    /** A socket timeout: whole milliseconds that fit an {@code int}, as Jedis takes them; 0 would mean forever. */
+    private static Duration timeout(String name, String value) {
+        Duration parsed = duration(name, value);
+        if (parsed.compareTo(Duration.ofMillis(1)) < 0 || parsed.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) > 0) {
+            throw new IllegalArgumentException("init-param " + name + " must be between 1ms and " + Integer.MAX_VALUE
+                    + "ms but was '" + value + "'");
         }
         return parsed;
     }
@@ -189,9 +204,10 @@ final class FilterSettings {
         return v;
     }
 
-    private static String nonBlank(String name, String value) {
-        if (value.isBlank()) {
-            throw new IllegalArgumentException("init-param " + name + " must not be blank");
+    /** Braces would let the prefix pick the Redis Cluster hash tag, which the backend derives itself. */
+    private static String keyPrefix(String value) {
+        if (value.indexOf('{') >= 0 || value.indexOf('}') >= 0) {
+            throw new IllegalArgumentException("init-param key-prefix must not contain braces but was '" + value + "'");
         }
         return value;
     }
@@ -232,8 +248,13 @@ final class FilterSettings {
                     + " redis-sentinels (with redis-sentinel-master) or redis-cluster-nodes, but " + ways
                     + " were given");
         }
-        if (!redisSentinels.isEmpty() && (redisSentinelMaster == null || redisSentinelMaster.isBlank())) {
+        boolean master = redisSentinelMaster != null && !redisSentinelMaster.isBlank();
+        if (!redisSentinels.isEmpty() && !master) {
             throw new IllegalArgumentException("init-param redis-sentinel-master is required with redis-sentinels");
+        }
+        if (redisSentinels.isEmpty() && master) {
+            throw new IllegalArgumentException("init-param redis-sentinel-master needs redis-sentinels, but was given"
+                    + " with " + (redisUrl != null ? "redis-url" : "redis-cluster-nodes"));
         }
     }
 }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.r8limiter.BucketKey;
 import io.r8limiter.Decision;
+import io.r8limiter.RateLimitBackend;
 import io.r8limiter.RateLimiter;
 import io.r8limiter.web.ClientIpResolver;
 import io.r8limiter.web.HttpAnswer;
@@ -25,6 +26,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,8 +41,12 @@ import org.slf4j.LoggerFactory;
  * {@link #destroy}. Built in code with {@link #builder(RateLimiter, String)}, it decides with the application's
  * limiter, ignores init-params and leaves that limiter open.
  *
- * <p>Each request is counted once: only {@link DispatcherType#REQUEST} dispatches take tokens, and a request
- * attribute per policy keeps a second pass (a filter mapped twice, a re-dispatch) from taking them again. An allowed
+ * <p>Each request is counted once per filter: the first pass through this filter takes tokens, whatever its
+ * {@link DispatcherType} (so a filter mapped only to {@code FORWARD} or {@code ERROR} dispatches limits those), and a
+ * request attribute of this filter instance keeps later passes (async, forward, include and error dispatches, a
+ * filter mapped twice) from taking them again. Two filters never skip each other, even with the same policy name.
+ * A denial on an {@code INCLUDE} dispatch cannot change the status (the container ignores it there): the problem
+ * text takes the place of the included content; map the filter to {@code REQUEST} to answer 429. An allowed
  * request gets the RateLimit header fields (unless turned off) and goes on down the chain; a denied one gets status
  * 429, {@code Retry-After}, the RateLimit fields and an {@code application/problem+json} body, written directly with
  * {@code setStatus} so that no error page replaces it. A backend outage never fails the request: the backend's
@@ -50,11 +56,13 @@ import org.slf4j.LoggerFactory;
  */
 public class RateLimitFilter implements Filter {
 
-    /** Prefix of the request attribute that marks a request as counted for a policy. */
+    /** Prefix of the request attribute that marks a request as counted by one filter instance. */
     public static final String COUNTED_ATTRIBUTE = RateLimitFilter.class.getName() + ".counted.";
 
     private static final Logger LOG = LoggerFactory.getLogger(RateLimitFilter.class);
+    private static final AtomicLong INSTANCES = new AtomicLong();
 
+    private final String countedAttribute = COUNTED_ATTRIBUTE + INSTANCES.incrementAndGet();
     private @Nullable Setup setup;
     private boolean ownsLimiter;
 
@@ -79,10 +87,7 @@ public class RateLimitFilter implements Filter {
         try {
             FilterSettings settings = FilterSettings.read(
                     name, Collections.list(config.getInitParameterNames()), config::getInitParameter, loader(config));
-            RateLimiter limiter = RateLimiter.builder()
-                    .backend(Backends.create(settings))
-                    .policies(settings.policy)
-                    .build();
+            RateLimiter limiter = limiter(settings);
             setup = new Setup(
                     limiter,
                     settings.policy.name(),
@@ -96,6 +101,20 @@ public class RateLimitFilter implements Filter {
         }
     }
 
+    /** The limiter the init-params describe; the backend is closed again if the limiter cannot be built. */
+    private static RateLimiter limiter(FilterSettings settings) {
+        RateLimitBackend backend = Backends.create(settings);
+        try {
+            return RateLimiter.builder()
+                    .backend(backend)
+                    .policies(settings.policy)
+                    .build();
+        } catch (RuntimeException e) {
+            backend.close();
+            throw e;
+        }
+    }
+
     @Override
     public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
             throws IOException, ServletException {
@@ -105,12 +124,11 @@ public class RateLimitFilter implements Filter {
         }
         if (!(req instanceof HttpServletRequest request)
                 || !(res instanceof HttpServletResponse response)
-                || request.getDispatcherType() != DispatcherType.REQUEST
-                || request.getAttribute(COUNTED_ATTRIBUTE + s.policy) != null) {
+                || request.getAttribute(countedAttribute) != null) {
             chain.doFilter(req, res);
             return;
         }
-        request.setAttribute(COUNTED_ATTRIBUTE + s.policy, Boolean.TRUE);
+        request.setAttribute(countedAttribute, s.policy);
         Resolution resolution = s.keys.resolve(new ServletRequestView(request));
         switch (resolution.action()) {
             case SKIP -> chain.doFilter(request, response);
@@ -188,7 +206,11 @@ public class RateLimitFilter implements Filter {
 
     private record Setup(RateLimiter limiter, String policy, RequestKeys keys, long cost, boolean headersOnAllowed) {}
 
-    /** Configures a {@link RateLimitFilter} around an application's limiter. */
+    /**
+     * Configures a {@link RateLimitFilter} around an application's limiter; not thread-safe, build once at startup.
+     *
+     * @since 0.1
+     */
     public static final class Builder {
         private final RateLimiter limiter;
         private final String policy;

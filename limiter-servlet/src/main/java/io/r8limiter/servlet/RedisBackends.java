@@ -24,20 +24,27 @@ import redis.clients.jedis.JedisCluster;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.JedisSentineled;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisException;
 
 /** Builds a Redis backend, and the Jedis client it owns, from the filter's init-params. */
 final class RedisBackends {
 
     private RedisBackends() {}
 
+    /** The backend; the client it creates is closed again when a later step fails. */
     static RateLimitBackend create(FilterSettings s) {
         UnifiedJedis jedis = client(s);
-        RedisBackend backend = RedisBackend.builder()
-                .jedis(jedis)
-                .keyPrefix(s.keyPrefix)
-                .failureMode(s.failureMode)
-                .build();
-        return new Owning(backend, jedis);
+        try {
+            RedisBackend backend = RedisBackend.builder()
+                    .jedis(jedis)
+                    .keyPrefix(s.keyPrefix)
+                    .failureMode(s.failureMode)
+                    .build();
+            return new Owning(backend, jedis);
+        } catch (RuntimeException | LinkageError e) {
+            jedis.close();
+            throw e;
+        }
     }
 
     private static UnifiedJedis client(FilterSettings s) {
@@ -46,20 +53,44 @@ final class RedisBackends {
         }
         JedisClientConfig config = config(s.redisTimeout, s.redisUser, s.redisPassword, 0, false);
         if (!s.redisSentinels.isEmpty()) {
-            JedisClientConfig sentinels = config(s.redisTimeout, null, null, 0, false);
-            return new JedisSentineled(
-                    s.redisSentinelMaster,
-                    config,
-                    pool(s.redisTimeout),
-                    hosts("redis-sentinels", s.redisSentinels),
-                    sentinels);
+            return sentineled(s, config);
         }
-        return new JedisCluster(
-                hosts("redis-cluster-nodes", s.redisClusterNodes),
-                config,
-                2,
-                s.redisTimeout.multipliedBy(2),
-                pool(s.redisTimeout));
+        Set<HostAndPort> nodes = hosts("redis-cluster-nodes", s.redisClusterNodes);
+        try {
+            return new JedisCluster(nodes, config, 2, s.redisTimeout.multipliedBy(2), pool(s.redisTimeout));
+        } catch (JedisException e) {
+            throw unreachable("redis-cluster-nodes", "no node of " + list(nodes) + " gave the slot map", s, e);
+        }
+    }
+
+    /** A Sentinel client: it must find the master through a Sentinel at once, so none answering fails here. */
+    private static UnifiedJedis sentineled(FilterSettings s, JedisClientConfig config) {
+        Set<HostAndPort> sentinels = hosts("redis-sentinels", s.redisSentinels);
+        JedisClientConfig sentinelConfig = config(s.redisTimeout, null, null, 0, false);
+        try {
+            return new JedisSentineled(s.redisSentinelMaster, config, pool(s.redisTimeout), sentinels, sentinelConfig);
+        } catch (JedisException e) {
+            String what = "no Sentinel of " + list(sentinels) + " named the address of master '" + s.redisSentinelMaster
+                    + "' (init-param redis-sentinel-master)";
+            throw unreachable("redis-sentinels", what, s, e);
+        }
+    }
+
+    private static IllegalStateException unreachable(String param, String what, FilterSettings s, JedisException e) {
+        return new IllegalStateException(
+                "init-param " + param + ": " + what + " within redis-timeout "
+                        + s.redisTimeout.toMillis() + "ms (" + e.getMessage()
+                        + "); the filter needs that at start, whatever"
+                        + " the failure-mode, so start one of them or fix the list",
+                e);
+    }
+
+    private static String list(Set<HostAndPort> hosts) {
+        StringBuilder sb = new StringBuilder();
+        for (HostAndPort host : hosts) {
+            sb.append(sb.length() == 0 ? "" : ", ").append(host);
+        }
+        return sb.toString();
     }
 
     /** {@code redis://[user:password@]host[:port][/database]}, or {@code rediss://} for TLS. */
@@ -85,7 +116,12 @@ final class RedisBackends {
             user = colon < 0 ? null : decode(info.substring(0, colon));
             password = decode(colon < 0 ? info : info.substring(colon + 1));
         }
-        HostAndPort server = new HostAndPort(uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort());
+        int port = uri.getPort() < 0 ? 6379 : uri.getPort();
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException(
+                    "init-param redis-url must have a port from 1 to 65535 but was '" + masked(url) + "'");
+        }
+        HostAndPort server = new HostAndPort(uri.getHost(), port);
         JedisClientConfig config =
                 config(s.redisTimeout, user, password, database(url, uri.getPath()), "rediss".equals(uri.getScheme()));
         return new JedisPooled(pool(s.redisTimeout), server, config);
@@ -122,24 +158,34 @@ final class RedisBackends {
         if (path == null || path.isEmpty() || path.equals("/")) {
             return 0;
         }
+        int database;
         try {
-            return Integer.parseInt(path.substring(1));
+            database = Integer.parseInt(path.substring(1));
         } catch (NumberFormatException e) {
+            database = -1;
+        }
+        if (database < 0) {
             throw new IllegalArgumentException(
                     "init-param redis-url must end with a database number, if any, but was '" + masked(url) + "'");
         }
+        return database;
     }
 
     private static Set<HostAndPort> hosts(String param, List<String> entries) {
         Set<HostAndPort> hosts = new LinkedHashSet<>();
         for (String entry : entries) {
             int colon = entry.lastIndexOf(':');
+            int port;
             try {
-                hosts.add(new HostAndPort(entry.substring(0, colon), Integer.parseInt(entry.substring(colon + 1))));
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException(
-                        "init-param " + param + " must list host:port entries but had '" + entry + "'");
+                port = colon > 0 ? Integer.parseInt(entry.substring(colon + 1)) : 0;
+            } catch (NumberFormatException e) {
+                port = 0;
             }
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("init-param " + param
+                        + " must list host:port entries with ports from 1 to 65535 but had '" + entry + "'");
+            }
+            hosts.add(new HostAndPort(entry.substring(0, colon), port));
         }
         return hosts;
     }

@@ -6,11 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import jakarta.servlet.FilterConfig;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -56,7 +59,15 @@ class FilterInitTest {
                 "refill-tokens|1, 2|init-params capacity, refill-tokens and refill-period must list as many values"
                         + " each (one per limit) but had 1, 2 and 1",
                 "backend|redis|backend redis needs exactly one of the init-params redis-url, redis-sentinels (with"
-                        + " redis-sentinel-master) or redis-cluster-nodes, but 0 were given"
+                        + " redis-sentinel-master) or redis-cluster-nodes, but 0 were given",
+                "refill-period|999999999999999d|init-param refill-period is too long for a duration:"
+                        + " '999999999999999d'",
+                "refill-period|PT9999999999999999H|init-param refill-period is too long for a duration:"
+                        + " 'PT9999999999999999H'",
+                "redis-timeout|30d|init-param redis-timeout must be between 1ms and 2147483647ms but was '30d'",
+                "redis-timeout|PT0.0005S|init-param redis-timeout must be between 1ms and 2147483647ms but was"
+                        + " 'PT0.0005S'",
+                "key-prefix|{a}|init-param key-prefix must not contain braces but was '{a}'"
             })
     void badInitParam_failsInit_namingIt_c07(String param, String value, String message) {
         Map<String, String> params = valid();
@@ -66,6 +77,88 @@ class FilterInitTest {
         assertThatThrownBy(() -> filter.init(config("api", params)))
                 .isInstanceOf(ServletException.class)
                 .hasMessage("rate-limit filter 'api': " + message);
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "redis-url|redis://127.0.0.1:99999|init-param redis-url must have a port from 1 to 65535 but was"
+                        + " 'redis://127.0.0.1:99999'",
+                "redis-url|redis://u:secret@127.0.0.1:6/-1|init-param redis-url must end with a database number, if"
+                        + " any, but was 'redis://***@127.0.0.1:6/-1'",
+                "redis-sentinel-master|mymaster|init-param redis-sentinel-master needs redis-sentinels, but was given"
+                        + " with redis-url"
+            })
+    void badRedisParam_failsInit_namingIt(String param, String value, String message) {
+        Map<String, String> params = valid();
+        params.put("backend", "redis");
+        params.put("redis-url", "redis://127.0.0.1:6");
+        params.put(param, value);
+
+        assertThatThrownBy(() -> new RateLimitFilter().init(config("api", params)))
+                .isInstanceOf(ServletException.class)
+                .hasMessage("rate-limit filter 'api': " + message);
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {"redis-sentinels|no Sentinel of", "redis-cluster-nodes|no node of"})
+    void unreachableSentinelsOrClusterNodes_failInit_namingTheParamAndTheNodes_evenWhenOpen(String param, String what)
+            throws IOException {
+        // Jedis must learn the master or the slot map when it is built, so it threw its own exception and the web
+        // application failed to deploy with nothing naming the init-param; the filter cannot start degraded there.
+        String nodes = "127.0.0.1:" + unusedPort() + ", 127.0.0.1:" + unusedPort();
+        Map<String, String> params = valid();
+        params.put("backend", "redis");
+        params.put("failure-mode", "open");
+        params.put("redis-timeout", "300ms");
+        params.put(param, nodes);
+        params.put("redis-sentinel-master", param.equals("redis-sentinels") ? "mymaster" : null);
+
+        assertThatThrownBy(() -> new RateLimitFilter().init(config("api", params)))
+                .isInstanceOf(ServletException.class)
+                .hasMessageStartingWith("rate-limit filter 'api': init-param " + param + ": " + what + " " + nodes)
+                .hasMessageContaining("within redis-timeout 300ms");
+    }
+
+    @Test
+    void hostileValuesOfEveryInitParam_eitherWorkOrFailInit_namingTheParam() throws IOException {
+        // Overflowing durations and timeouts escaped as ArithmeticException and a braced key-prefix named the Java
+        // builder field, so the deployer could not tell which init-param was wrong.
+        String dead = "127.0.0.1:" + unusedPort();
+        List<String> hostile = List.of(
+                "0",
+                "-1",
+                "99999999999999999999",
+                "9223372036854775807",
+                "999999999999999d",
+                "PT9999999999999999H",
+                "PT0.0001S",
+                "{x}",
+                "a b",
+                "x".repeat(300),
+                "redis://h:99999",
+                "redis://h/-1",
+                ":0",
+                "h:70000",
+                "1,2");
+
+        for (String param : FilterSettings.PARAMS) {
+            for (String value : hostile) {
+                Map<String, String> params = valid();
+                params.putAll(redisBase(param, dead));
+                params.put(param, value);
+                RateLimitFilter filter = new RateLimitFilter();
+                try {
+                    filter.init(config("api", params));
+                    filter.destroy();
+                } catch (ServletException e) {
+                    assertThat(e.getMessage()).as(param + "=" + value).contains(param);
+                }
+            }
+        }
     }
 
     @Test
@@ -103,6 +196,24 @@ class FilterInitTest {
         assertThat(Durations.parse("pt1m")).isEqualTo(Duration.ofMinutes(1));
         assertThat(Durations.parse("1 minute")).isNull();
         assertThat(Durations.parse("1.5s")).isNull();
+    }
+
+    /** What a redis-* init-param needs beside it to be read: the backend, and one way to find Redis. */
+    private static Map<String, String> redisBase(String param, String deadServer) {
+        if (!param.startsWith("redis-")) {
+            return Map.of();
+        }
+        return switch (param) {
+            case "redis-url", "redis-cluster-nodes" -> Map.of("backend", "redis");
+            case "redis-sentinels" -> Map.of("backend", "redis", "redis-sentinel-master", "mymaster");
+            default -> Map.of("backend", "redis", "redis-url", "redis://" + deadServer);
+        };
+    }
+
+    private static int unusedPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 
     private static Map<String, String> valid() {

@@ -103,13 +103,23 @@ class RedisWebXmlTest {
     }
 
     @Test
-    void redisDown_local_decidesOnInMemoryBuckets_c15() {
+    void redisDown_local_decidesOnInMemoryBuckets_andReportsTheirFigures_c15() {
         List<HttpResponse<String>> responses = twenty(new Http(second.port()), "/local/x");
 
         assertThat(responses.subList(0, 5)).extracting(HttpResponse::statusCode).containsOnly(200);
         assertThat(responses.subList(5, 20))
                 .extracting(HttpResponse::statusCode)
                 .containsOnly(429);
+        assertThat(responses.subList(0, 5))
+                .extracting(r -> r.headers().firstValue("RateLimit").orElseThrow())
+                .extracting(v -> v.substring(0, v.indexOf(";t=")))
+                .containsExactly(
+                        "\"dead-local\";r=4",
+                        "\"dead-local\";r=3",
+                        "\"dead-local\";r=2",
+                        "\"dead-local\";r=1",
+                        "\"dead-local\";r=0");
+        assertThat(responses.get(19).headers().firstValue("RateLimit-Policy")).hasValue("\"dead-local\";q=5;w=60");
     }
 
     /** Twenty sequential requests; none may take long, since a dead Redis must not cost a timeout each. */

@@ -69,4 +69,24 @@ final class TestServlets {
             response.sendError(503);
         }
     }
+
+    /**
+     * {@code /dispatch/forward} forwards to and {@code /dispatch/include} includes {@code /dispatched/...};
+     * {@code /dispatch/error} fails with 418, whose error page is {@code /dispatched/error/page}.
+     */
+    public static final class Dispatcher extends HttpServlet {
+        @Override
+        protected void doGet(HttpServletRequest request, HttpServletResponse response)
+                throws IOException, ServletException {
+            switch (request.getPathInfo()) {
+                case "/forward" ->
+                    request.getRequestDispatcher("/dispatched/forward/x").forward(request, response);
+                case "/include" -> {
+                    response.getWriter().print("included: ");
+                    request.getRequestDispatcher("/dispatched/include/x").include(request, response);
+                }
+                default -> response.sendError(418);
+            }
+        }
+    }
 }

@@ -2,6 +2,7 @@ package io.r8limiter.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.r8limiter.BucketKey;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -203,6 +204,74 @@ class WebXmlFilterTest {
         List<Integer> statuses = http.statuses(4, "/once/fail", "X-User", "error");
 
         assertThat(statuses).containsExactly(503, 503, 503, 429);
+    }
+
+    @Test
+    void twoFiltersWithOnePolicyName_eachCountTheRequest_underTheirOwnKeys() {
+        // The counted mark was keyed by policy name, so the second filter of the same name took the first one's
+        // mark for its own and let every request through unlimited.
+        HttpResponse<String> first = http.get("/twins/x", "X-A", "a1", "X-B", "b");
+        HttpResponse<String> second = http.get("/twins/x", "X-A", "a2", "X-B", "b");
+
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(second.statusCode()).isEqualTo(429);
+        assertThat(remaining("twin-a", "header:x-a", "a1")).isEqualTo(2);
+        assertThat(remaining("twin-b", "header:x-b", "b")).isZero();
+    }
+
+    private static long remaining(String filter, String... parts) {
+        RateLimitFilter f = app.filter(filter);
+        return f.limiter().peek(f.policy(), BucketKey.of(parts)).remaining();
+    }
+
+    @Test
+    void filterMappedOnlyToForwardOrError_limitsThoseDispatches() {
+        // Only REQUEST dispatches used to take tokens, so a filter mapped to FORWARD or ERROR alone never limited.
+        List<HttpResponse<String>> forwards = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            forwards.add(http.get("/dispatch/forward", "X-User", "fwd"));
+        }
+        List<Integer> errors = http.statuses(3, "/dispatch/error", "X-User", "err");
+        List<Integer> direct = http.statuses(3, "/dispatched/forward/x", "X-User", "direct");
+
+        assertThat(forwards).extracting(HttpResponse::statusCode).containsExactly(200, 200, 429);
+        assertThat(forwards.get(0).body()).isEqualTo("hello FORWARD /dispatched/forward/x");
+        assertThat(forwards.get(2).headers().firstValue("Retry-After")).hasValue("30");
+        assertThat(errors).containsExactly(418, 418, 429);
+        assertThat(direct).containsOnly(200);
+    }
+
+    @Test
+    void filterMappedOnlyToInclude_countsTheInclude_butCannotSetTheStatus() {
+        // An included resource may not change the status or headers, so a denial there can only put the problem
+        // text where the included content would have been; this pins that documented limit.
+        List<HttpResponse<String>> includes = new ArrayList<>();
+
+        for (int i = 0; i < 3; i++) {
+            includes.add(http.get("/dispatch/include", "X-User", "inc"));
+        }
+
+        assertThat(includes).extracting(HttpResponse::statusCode).containsExactly(200, 200, 200);
+        assertThat(includes.get(0).body()).isEqualTo("included: hello INCLUDE /dispatch/include");
+        assertThat(includes.get(2).body())
+                .startsWith("included: {\"type\":\"about:blank\",\"title\":\"Too Many Requests\"");
+        assertThat(remaining("on-include", "header:x-user", "inc")).isZero();
+    }
+
+    @Test
+    void classKeyFromWebXml_resolvesTheCallerWithTheNamedResolver() {
+        List<Integer> acme = List.of(
+                http.get("/tenant/x", "X-Api-Key", "acme.k1").statusCode(),
+                http.get("/tenant/x", "X-Api-Key", "acme.k2").statusCode(),
+                http.get("/tenant/x", "X-Api-Key", "acme.k3").statusCode());
+        HttpResponse<String> other = http.get("/tenant/x", "X-Api-Key", "globex.k1");
+        HttpResponse<String> none = http.get("/tenant/x", "X-Api-Key", "no-tenant");
+
+        assertThat(acme).containsExactly(200, 200, 429);
+        assertThat(other.statusCode()).isEqualTo(200);
+        assertThat(none.statusCode()).isEqualTo(400);
+        assertThat(remaining("by-tenant", "class:io.r8limiter.servlet.TenantKey", "acme"))
+                .isZero();
     }
 
     @Test
