@@ -25,6 +25,7 @@ public final class PolicyMath {
     private final long[] capacity;
     private final long[] unitsPerMicro;
     private final long[] unitsPerToken;
+    private final long[] periodMillis;
     private final long maxCost;
     private final OneLimit one;
     private final long fullAtMaxMicros;
@@ -40,6 +41,7 @@ public final class PolicyMath {
         this.capacity = capacity;
         this.unitsPerMicro = unitsPerMicro;
         this.unitsPerToken = unitsPerToken;
+        this.periodMillis = limits.stream().mapToLong(Limit::refillPeriodMillis).toArray();
         long min = Long.MAX_VALUE;
         for (long c : capacity) {
             min = Math.min(min, c);
@@ -90,6 +92,11 @@ public final class PolicyMath {
 
     public long unitsPerToken(int i) {
         return unitsPerToken[i];
+    }
+
+    /** The refill period of limit {@code i} in milliseconds, which {@link LimitMatch} uses to recognise a limit. */
+    public long periodMillis(int i) {
+        return periodMillis[i];
     }
 
     /** Deficit of an empty bucket of limit {@code i}. */

@@ -29,7 +29,7 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * an application: each decision is one Lua script call that refills, checks and debits every limit of the bucket
  * atomically, on Redis' own clock.
  *
- * <p>A bucket is one hash key, {@code <prefix>:1:{<tag>}:<id>}, whose expiry is set to its time to full in the same
+ * <p>A bucket is one hash key, {@code <prefix>:2:{<tag>}:<id>}, whose expiry is set to its time to full in the same
  * script call, so idle buckets vanish and no key is ever left without one. The hash tag is derived from the bucket
  * id, never taken from user input. The script is sent by SHA; a NOSCRIPT reply (after a restart, failover or SCRIPT
  * FLUSH) is answered inside the same decision by sending the script body once.
@@ -41,9 +41,10 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * Resilience4j circuit breaker sends decisions straight to the failure mode while Redis keeps failing, so a dead
  * Redis costs no timeout per request, and lets a few trial decisions through after a pause to detect recovery.
  *
- * <p>Stored state keeps the deficit of each limit with the unit it was written in, so a changed policy applies to
- * existing buckets at once (converting the deficit). A key written before a refill slowdown may still expire on its
- * old, shorter expiry, which grants the bucket a full refill early.
+ * <p>Stored state keeps the deficit of each limit with the limit it was written under, so a changed policy applies
+ * to existing buckets at once: each limit continues the stored limit that is the same one (see
+ * {@link io.r8limiter.internal.LimitMatch}), whatever its position, with the deficit converted. A key written before
+ * a refill slowdown may still expire on its old, shorter expiry, which grants the bucket a full refill early.
  *
  * <p>Thread-safe. The Jedis client is the caller's: {@link #close()} does not close it.
  *

@@ -341,6 +341,68 @@ abstract class BackendContract {
         assertThat(decisions).allMatch(d -> d.limit() == 5);
     }
 
+    @Test
+    void droppingALimit_keepsTheOthersDeficit() {
+        BucketKey key = BucketKey.of("u1");
+        drainFastTwice(key);
+        Policy hourOnly = Policy.of("p", Limit.perPeriod(100, HOUR));
+
+        Decision peek = otherInstance().peek(hourOnly, key);
+
+        // matched by position, the hour limit took the fast limit's smaller deficit and showed 95: a free burst
+        assertThat(peek.remaining()).isEqualTo(90);
+        assertThat(peek.limit()).isEqualTo(100);
+    }
+
+    @Test
+    void reorderingLimits_keepsEachDeficit() {
+        BucketKey key = BucketKey.of("u1");
+        drainFastTwice(key);
+        Policy reordered = Policy.builder("p")
+                .limit(100, 100, HOUR)
+                .limit(5, 5, Duration.ofMillis(250))
+                .build();
+
+        Decision peek = otherInstance().peek(reordered, key);
+
+        // matched by position, each limit took the other's deficit: the hour limit showed 95 instead of 90
+        assertThat(peek.limits().get(0).remaining()).isEqualTo(90);
+        assertThat(peek.limits().get(1).remaining()).isBetween(0L, slackMillis() == 0 ? 0L : 1L);
+    }
+
+    @Test
+    void changedCapacity_keepsTheDeficit_andAnAddedLimit_startsFull() {
+        BucketKey key = BucketKey.of("u1");
+        drainFastTwice(key);
+        Policy changed = Policy.builder("p")
+                .limit(1000, 1000, Duration.ofDays(1))
+                .limit(200, 100, HOUR)
+                .limit(5, 5, Duration.ofMillis(250))
+                .build();
+
+        Decision peek = otherInstance().peek(changed, key);
+
+        assertThat(peek.limits().get(0).remaining()).isEqualTo(1000);
+        assertThat(peek.limits().get(1).remaining()).isEqualTo(190);
+        assertThat(peek.limits().get(2).remaining()).isBetween(0L, slackMillis() == 0 ? 0L : 1L);
+    }
+
+    /**
+     * Under {@code [5 per 250 ms, 100 per hour]}, takes 5 tokens twice with the fast limit refilled in between: the
+     * fast limit is then empty and the hour limit lacks 10.
+     */
+    private void drainFastTwice(BucketKey key) {
+        Policy policy = Policy.builder("p")
+                .limit(5, 5, Duration.ofMillis(250))
+                .limit(100, 100, HOUR)
+                .build();
+        assertThat(backend().consume(policy, key, 5).allowed()).isTrue();
+        pass(400);
+        Decision second = backend().consume(policy, key, 5);
+        assertThat(second.allowed()).isTrue();
+        assertThat(second.limits()).extracting(LimitStatus::remaining).containsExactly(0L, 90L);
+    }
+
     /** 16 threads over two instances, 50 calls each, released together. */
     private List<Decision> hammer(Policy policy, BucketKey key, long cost) throws Exception {
         List<RateLimitBackend> instances = List.of(backend(), otherInstance());

@@ -66,11 +66,11 @@ class RedisBackendTest {
         assertThat(backend.failureMode()).isEqualTo(FailureMode.OPEN);
         assertThat(backend.name()).isEqualTo("redis");
         assertThat(backend.circuitState()).isEqualTo(CircuitState.CLOSED);
-        assertThat(redis.keys("r8:1:{*}:p:u1")).hasSize(1);
+        assertThat(redis.keys("r8:2:{*}:p:u1")).hasSize(1);
     }
 
     @Test
-    void bucket_isOneHashWithDeficitsUnitsAndTime() {
+    void bucket_isOneHashWithDeficitsTheLimitsTheyBelongToAndTime() {
         RedisBackend backend = backend("layout");
         Policy policy = Policy.builder("p")
                 .limit(5, 5, Duration.ofMinutes(1))
@@ -82,9 +82,12 @@ class RedisBackendTest {
 
         assertThat(keys).hasSize(1);
         Map<String, String> hash = redis.hgetAll(keys.iterator().next());
-        assertThat(hash).containsOnlyKeys("t", "d1", "p1", "d2", "p2");
+        assertThat(hash).containsOnlyKeys("t", "d1", "c1", "u1", "p1", "w1", "d2", "c2", "u2", "p2", "w2");
         assertThat(hash).containsEntry("d1", Long.toString(2 * policy.math().unitsPerToken(0)));
+        assertThat(hash).containsEntry("c2", "100");
+        assertThat(hash).containsEntry("u2", Long.toString(policy.math().unitsPerMicro(1)));
         assertThat(hash).containsEntry("p2", Long.toString(policy.math().unitsPerToken(1)));
+        assertThat(hash).containsEntry("w2", "3600000");
     }
 
     @Test
