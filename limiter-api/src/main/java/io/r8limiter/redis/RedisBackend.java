@@ -21,7 +21,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import redis.clients.jedis.JedisCluster;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 /**
@@ -36,8 +35,9 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  *
  * <p>When Redis fails or does not answer within the client's timeouts, the {@link FailureMode} decides, and the
  * decision is flagged degraded: {@code OPEN} allows, {@code CLOSED} denies, {@code LOCAL} decides on in-memory
- * buckets of this instance. A command whose reply timed out is never sent again, since it may have debited; only a
- * pooled connection that the server had closed (as after a restart) is replaced and the call sent once more. A
+ * buckets of this instance. A decision whose command may have reached the server is never sent again, since it may
+ * have debited: neither after a timeout nor after the server closed the connection, which it may do after running
+ * the script (idle connections a restart left dead are weeded out by the pool, see {@link RedisClients}). A
  * Resilience4j circuit breaker sends decisions straight to the failure mode while Redis keeps failing, so a dead
  * Redis costs no timeout per request, and lets a few trial decisions through after a pause to detect recovery.
  *
@@ -171,30 +171,13 @@ public final class RedisBackend implements RateLimitBackend {
         }
         long start = System.nanoTime();
         try {
-            Decision decision = run(redisKey, policy, cost, consume);
+            Decision decision = script.run(transport, redisKey, policy, cost, consume);
             circuit.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             return decision;
         } catch (RuntimeException e) {
             circuit.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
             LOG.log(Level.DEBUG, "redis decision failed, the failure mode {0} answers: {1}", failureMode, e);
             return fallback(policy, key, cost, consume);
-        }
-    }
-
-    /**
-     * Runs the script; when the server had closed the connection (a pooled connection that outlived a restart), the
-     * script never ran there, so the idle connections are dropped and it runs once more. A timeout is never retried:
-     * the script may have run.
-     */
-    private Decision run(String redisKey, Policy policy, long cost, boolean consume) {
-        try {
-            return script.run(transport, redisKey, policy, cost, consume);
-        } catch (JedisConnectionException e) {
-            if (!Transport.closedByPeer(e)) {
-                throw e;
-            }
-            transport.dropIdleConnections();
-            return script.run(transport, redisKey, policy, cost, consume);
         }
     }
 
