@@ -267,9 +267,19 @@ public final class RedisBackend implements RateLimitBackend {
          * The client: a {@code JedisPooled}, {@code JedisSentineled} or {@code JedisCluster} (see {@link RedisClients}
          * for ones with the small timeouts a limiter wants). A standalone or Sentinel client must not be built with
          * a retrying command executor; a Cluster client's retries are bypassed for decisions.
+         *
+         * @throws IllegalArgumentException for a Cluster client that is not a {@code JedisCluster} (a plain
+         *     {@code UnifiedJedis} on a {@code ClusterConnectionProvider}), whose executor would resend a decision
+         *     after a read timeout or not follow redirects
          */
         public Builder jedis(UnifiedJedis jedis) {
-            this.jedis = requireNonNull(jedis, "jedis");
+            requireNonNull(jedis, "jedis");
+            if (!(jedis instanceof JedisCluster) && Transport.onClusterProvider(jedis)) {
+                throw new IllegalArgumentException("jedis must be a JedisCluster for Redis Cluster but was a "
+                        + jedis.getClass().getName() + " on a ClusterConnectionProvider, which would resend a"
+                        + " decision after a read timeout; build it with RedisClients.cluster(seeds, timeout)");
+            }
+            this.jedis = jedis;
             return this;
         }
 
