@@ -19,7 +19,10 @@ public final class PolicyMath {
     /** Largest {@code T} for which a bucket may be kept as the time it is full again (see {@link #fullAtFits}). */
     public static final long MAX_FULL_AT_UNITS_PER_MICRO = 1024;
 
-    /** Bound on {@code |t * T|}: with deficits below 2<sup>53</sup>, every sum and difference stays below 2<sup>63</sup>. */
+    /**
+     * Bound on {@code |t * T|}: with deficits below 2<sup>53</sup>, every sum and difference stays below
+     * 2<sup>63</sup>.
+     */
     private static final long FULL_AT_BOUND = 1L << 61;
 
     private final long[] capacity;
@@ -142,7 +145,8 @@ public final class PolicyMath {
 
     /**
      * {@link BucketMath#millisUntilRefilled} of the first limit: {@code ceil(ceil(d / T) / 1000)} equals
-     * {@code ceil(d / (1000 T))}, and {@code 1000 T} stays below 2<sup>63</sup> since {@code T} is below 2<sup>53</sup>.
+     * {@code ceil(d / (1000 T))}, and {@code 1000 T} stays below 2<sup>63</sup> since {@code T} is below
+     * 2<sup>53</sup>.
      */
     private long millisUntilRefilled(long deficit) {
         if (deficit <= 0) {
