@@ -68,7 +68,7 @@ class RedisKeysTest {
     @MethodSource("seeds")
     void differentParts_neverShareARedisKey_C09(long seed) {
         SplittableRandom random = new SplittableRandom(seed);
-        String alphabet = ":{}\\|% \u0000ab";
+        int[] alphabet = ":{}\\|% \u0000ab\u00e9\ud83d\ude00".codePoints().toArray();
         Map<String, BucketKey> seen = new HashMap<>();
 
         for (int i = 0; i < 2000; i++) {
@@ -78,7 +78,7 @@ class RedisKeysTest {
                 StringBuilder sb = new StringBuilder("v");
                 int length = random.nextInt(6);
                 for (int c = 0; c < length; c++) {
-                    sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
+                    sb.appendCodePoint(alphabet[random.nextInt(alphabet.length)]);
                 }
                 values[p] = sb.toString();
             }
