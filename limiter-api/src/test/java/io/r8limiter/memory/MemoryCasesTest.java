@@ -392,6 +392,26 @@ class MemoryCasesTest {
         assertThat(old.remaining()).isEqualTo(9);
     }
 
+    // Known gap, documented on MemoryBackend: the sweep judges fullness by the rate a bucket was written under, so
+    // after a refill slowdown an untouched bucket is dropped (refilled) early, as a Redis key ends on its old TTL.
+    @Test
+    void sweep_afterARefillSlowdown_dropsABucketFullOnlyAtTheOldRate() {
+        Policy fast = policy("p", 5, 5, 1_000);
+        Policy slow = policy("p", 5, 5, 60_000);
+        MemoryBackend swept =
+                MemoryBackend.builder().time(time).sweepExecutor(task -> {}).build();
+        MemoryBackend unswept =
+                MemoryBackend.builder().time(time).sweepExecutor(task -> {}).build();
+        swept.consume(fast, U1, 5);
+        unswept.consume(fast, U1, 5);
+        time.advanceMillis(1_500);
+
+        swept.sweep();
+
+        assertThat(unswept.peek(slow, U1).remaining()).isZero();
+        assertThat(swept.peek(slow, U1).remaining()).isEqualTo(5);
+    }
+
     // C11 run 2: at the cap, held buckets stay exact and new keys are denied, as documented on MemoryBackend.
     @Test
     void atKeyCap_liveKeysNeverExceedCap_andNewKeysAreDenied() {
