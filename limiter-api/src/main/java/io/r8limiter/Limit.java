@@ -10,7 +10,8 @@ import java.util.Objects;
  *
  * <p>Values are checked when the limit is built: every count must be positive, the period must lie between
  * 1 ms and 30 days, and the combination must fit the exact fixed-point arithmetic both engines share (every
- * intermediate value below 2<sup>53</sup>, so Redis' Lua doubles stay exact). A bad value fails with an {@link IllegalArgumentException} naming the field and the value.
+ * intermediate value below 2<sup>53</sup>, so Redis' Lua doubles stay exact). A bad value fails with an
+ * {@link IllegalArgumentException} naming the field and the value.
  *
  * @param capacity the most tokens the bucket holds; a key never seen starts with this many
  * @param refillTokens how many tokens come back per {@code refillPeriod}

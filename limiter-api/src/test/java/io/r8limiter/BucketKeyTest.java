@@ -16,7 +16,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** C09 and C10 on the core: keys never collide, hostile content is either refused clearly or kept intact. */
 class BucketKeyTest {
 
-    private static final String ALPHABET = "ab:{}\\|% \u0000\u00e9\ud83d\ude00";
+    /** Code points drawn for random parts, the emoji (a surrogate pair) among them. */
+    private static final int[] ALPHABET =
+            "ab:{}\\|% \u0000\u00e9\ud83d\ude00".codePoints().toArray();
 
     @Test
     void separatorsInsideParts_makeDifferentKeys() {
@@ -60,8 +62,7 @@ class BucketKeyTest {
             StringBuilder sb = new StringBuilder("x");
             int len = random.nextInt(4);
             for (int c = 0; c < len; c++) {
-                int at = random.nextInt(ALPHABET.length() - 1);
-                sb.append(ALPHABET.charAt(at));
+                sb.appendCodePoint(ALPHABET[random.nextInt(ALPHABET.length)]);
             }
             parts.add(sb.toString());
         }

@@ -78,7 +78,8 @@ public final class BucketState {
 
     /**
      * The deficits of {@code state} ({@code null} is a full bucket) refilled up to {@code nowMicros} and expressed
-     * under {@code m}: a fresh array the caller owns.
+     * under {@code m}: a fresh array the caller owns. After a policy change each limit continues the stored limit
+     * {@link LimitMatch} pairs it with, whatever their positions; a limit with no partner starts full.
      */
     public static long[] deficitsAt(PolicyMath m, BucketState state, long nowMicros) {
         long[] d = new long[m.size()];
@@ -86,24 +87,33 @@ public final class BucketState {
             return d;
         }
         long elapsed = Math.max(0, nowMicros - state.timeMicros);
-        for (int i = 0; i < d.length && i < state.deficits.length; i++) {
-            long deficit = state.math == m ? state.deficits[i] : convert(state, i, m);
-            d[i] = BucketMath.refill(deficit, elapsed, m.unitsPerMicro(i));
+        int[] from = state.math == m ? null : LimitMatch.sources(state.math, m);
+        for (int i = 0; i < d.length; i++) {
+            d[i] = BucketMath.refill(storedDeficit(state, from, m, i), elapsed, m.unitsPerMicro(i));
         }
         return d;
     }
 
+    /** The stored deficit limit {@code i} of {@code m} continues: its own, a converted partner's, or none. */
+    private static long storedDeficit(BucketState state, int[] from, PolicyMath m, int i) {
+        if (from == null) {
+            return state.deficits[i];
+        }
+        return from[i] < 0 ? 0 : convert(state, from[i], m, i);
+    }
+
     /**
-     * The deficit of limit {@code i} re-expressed under new arithmetic: the same fraction of a token missing per
-     * token, rounded up (so a change never grants a partial token), and never more than an empty bucket.
+     * The deficit of stored limit {@code j} re-expressed as limit {@code i} of the new arithmetic: the same fraction
+     * of a token missing per token, rounded up (so a change never grants a partial token), and never more than an
+     * empty bucket.
      */
-    private static long convert(BucketState state, int i, PolicyMath m) {
-        long oldPerToken = state.math.unitsPerToken(i);
+    private static long convert(BucketState state, int j, PolicyMath m, int i) {
+        long oldPerToken = state.math.unitsPerToken(j);
         long newPerToken = m.unitsPerToken(i);
         if (oldPerToken == newPerToken) {
-            return Math.min(state.deficits[i], m.fullDeficit(i));
+            return Math.min(state.deficits[j], m.fullDeficit(i));
         }
-        BigInteger[] qr = BigInteger.valueOf(state.deficits[i])
+        BigInteger[] qr = BigInteger.valueOf(state.deficits[j])
                 .multiply(BigInteger.valueOf(newPerToken))
                 .divideAndRemainder(BigInteger.valueOf(oldPerToken));
         BigInteger converted = qr[1].signum() == 0 ? qr[0] : qr[0].add(BigInteger.ONE);

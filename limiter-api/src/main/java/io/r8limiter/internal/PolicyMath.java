@@ -19,12 +19,16 @@ public final class PolicyMath {
     /** Largest {@code T} for which a bucket may be kept as the time it is full again (see {@link #fullAtFits}). */
     public static final long MAX_FULL_AT_UNITS_PER_MICRO = 1024;
 
-    /** Bound on {@code |t * T|}: with deficits below 2<sup>53</sup>, every sum and difference stays below 2<sup>63</sup>. */
+    /**
+     * Bound on {@code |t * T|}: with deficits below 2<sup>53</sup>, every sum and difference stays below
+     * 2<sup>63</sup>.
+     */
     private static final long FULL_AT_BOUND = 1L << 61;
 
     private final long[] capacity;
     private final long[] unitsPerMicro;
     private final long[] unitsPerToken;
+    private final long[] periodMillis;
     private final long maxCost;
     private final OneLimit one;
     private final long fullAtMaxMicros;
@@ -40,6 +44,7 @@ public final class PolicyMath {
         this.capacity = capacity;
         this.unitsPerMicro = unitsPerMicro;
         this.unitsPerToken = unitsPerToken;
+        this.periodMillis = limits.stream().mapToLong(Limit::refillPeriodMillis).toArray();
         long min = Long.MAX_VALUE;
         for (long c : capacity) {
             min = Math.min(min, c);
@@ -92,6 +97,11 @@ public final class PolicyMath {
         return unitsPerToken[i];
     }
 
+    /** The refill period of limit {@code i} in milliseconds, which {@link LimitMatch} uses to recognise a limit. */
+    public long periodMillis(int i) {
+        return periodMillis[i];
+    }
+
     /** Deficit of an empty bucket of limit {@code i}. */
     public long fullDeficit(int i) {
         return i == 0 ? full0 : capacity[i] * unitsPerToken[i];
@@ -135,7 +145,8 @@ public final class PolicyMath {
 
     /**
      * {@link BucketMath#millisUntilRefilled} of the first limit: {@code ceil(ceil(d / T) / 1000)} equals
-     * {@code ceil(d / (1000 T))}, and {@code 1000 T} stays below 2<sup>63</sup> since {@code T} is below 2<sup>53</sup>.
+     * {@code ceil(d / (1000 T))}, and {@code 1000 T} stays below 2<sup>63</sup> since {@code T} is below
+     * 2<sup>53</sup>.
      */
     private long millisUntilRefilled(long deficit) {
         if (deficit <= 0) {

@@ -28,12 +28,17 @@ import org.jspecify.annotations.Nullable;
  * under the map's lock for that key, carrying its deficit over (the only step that makes other callers of that key
  * wait). A bucket that has refilled to full carries no information, so a sweep drops it; the sweep runs, on the
  * sweep executor, after as many new keys as there were live ones at the last sweep, or once a sweep interval has
- * passed, so its cost is amortized over the decisions.
+ * passed, so its cost is amortized over the decisions. A sweep judges a bucket full by the arithmetic it was last
+ * written under: after a policy change that slows the refill, a bucket not decided on since may be dropped once it
+ * is full at the old rate, refilling it early, just as a Redis key expires on the TTL it was written with.
  *
  * <p>At the cap on live keys ({@link Builder#maxKeys}), a sweep runs on the deciding thread (at most once a second
  * or once per eighth of the cap in refusals); if every bucket is still in use, a request for a key not yet held is
  * denied, with a retry time of the cost's refill from empty, until buckets are
- * dropped. Buckets already held are never evicted early, so the cap never hands anyone a free refill.
+ * dropped. Buckets already held are never evicted early, so the cap never hands anyone a free refill. The cap is
+ * checked before a new key is inserted, not in one step with it: threads creating new keys at the same moment may
+ * all pass the check, so live keys exceed the cap by at most the number of threads creating keys at once, minus
+ * one (a bound set by the application's threads, not by its traffic).
  *
  * @since 0.1
  */

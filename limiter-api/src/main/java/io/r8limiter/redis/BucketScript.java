@@ -105,10 +105,13 @@ final class BucketScript {
         return replies;
     }
 
-    /** The script's arguments: mode, cost, the number of limits, then capacity, T and P of each. */
+    /**
+     * The script's arguments: mode, cost, the number of limits, then capacity, T, P and refill period (ms) of each.
+     * No time is among them: the script reads the server's clock.
+     */
     static List<String> args(Policy policy, long cost, boolean consume) {
         PolicyMath m = policy.math();
-        List<String> args = new ArrayList<>(3 + 3 * m.size());
+        List<String> args = new ArrayList<>(3 + 4 * m.size());
         args.add(consume ? "1" : "0");
         args.add(Long.toString(cost));
         args.add(Integer.toString(m.size()));
@@ -116,6 +119,7 @@ final class BucketScript {
             args.add(Long.toString(m.capacity(i)));
             args.add(Long.toString(m.unitsPerMicro(i)));
             args.add(Long.toString(m.unitsPerToken(i)));
+            args.add(Long.toString(m.periodMillis(i)));
         }
         return args;
     }

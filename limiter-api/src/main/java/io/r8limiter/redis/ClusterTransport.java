@@ -64,11 +64,6 @@ final class ClusterTransport implements Transport {
         throw new JedisClusterOperationException("more than " + MAX_REDIRECTS + " redirects for slot " + slot);
     }
 
-    @Override
-    public void dropIdleConnections() {
-        cluster.getClusterNodes().values().forEach(ConnectionPool::clear);
-    }
-
     private Connection connectTo(HostAndPort node) {
         ConnectionPool pool = cluster.getClusterNodes().get(node.toString());
         if (pool == null) {

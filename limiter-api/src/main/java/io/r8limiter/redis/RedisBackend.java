@@ -21,7 +21,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import redis.clients.jedis.JedisCluster;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 /**
@@ -29,21 +28,23 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * an application: each decision is one Lua script call that refills, checks and debits every limit of the bucket
  * atomically, on Redis' own clock.
  *
- * <p>A bucket is one hash key, {@code <prefix>:1:{<tag>}:<id>}, whose expiry is set to its time to full in the same
+ * <p>A bucket is one hash key, {@code <prefix>:2:{<tag>}:<id>}, whose expiry is set to its time to full in the same
  * script call, so idle buckets vanish and no key is ever left without one. The hash tag is derived from the bucket
  * id, never taken from user input. The script is sent by SHA; a NOSCRIPT reply (after a restart, failover or SCRIPT
  * FLUSH) is answered inside the same decision by sending the script body once.
  *
  * <p>When Redis fails or does not answer within the client's timeouts, the {@link FailureMode} decides, and the
  * decision is flagged degraded: {@code OPEN} allows, {@code CLOSED} denies, {@code LOCAL} decides on in-memory
- * buckets of this instance. A command whose reply timed out is never sent again, since it may have debited; only a
- * pooled connection that the server had closed (as after a restart) is replaced and the call sent once more. A
+ * buckets of this instance. A decision whose command may have reached the server is never sent again, since it may
+ * have debited: neither after a timeout nor after the server closed the connection, which it may do after running
+ * the script (idle connections a restart left dead are weeded out by the pool, see {@link RedisClients}). A
  * Resilience4j circuit breaker sends decisions straight to the failure mode while Redis keeps failing, so a dead
  * Redis costs no timeout per request, and lets a few trial decisions through after a pause to detect recovery.
  *
- * <p>Stored state keeps the deficit of each limit with the unit it was written in, so a changed policy applies to
- * existing buckets at once (converting the deficit). A key written before a refill slowdown may still expire on its
- * old, shorter expiry, which grants the bucket a full refill early.
+ * <p>Stored state keeps the deficit of each limit with the limit it was written under, so a changed policy applies
+ * to existing buckets at once: each limit continues the stored limit that is the same one (see
+ * {@link io.r8limiter.internal.LimitMatch}), whatever its position, with the deficit converted. A key written before
+ * a refill slowdown may still expire on its old, shorter expiry, which grants the bucket a full refill early.
  *
  * <p>Thread-safe. The Jedis client is the caller's: {@link #close()} does not close it.
  *
@@ -170,30 +171,13 @@ public final class RedisBackend implements RateLimitBackend {
         }
         long start = System.nanoTime();
         try {
-            Decision decision = run(redisKey, policy, cost, consume);
+            Decision decision = script.run(transport, redisKey, policy, cost, consume);
             circuit.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             return decision;
         } catch (RuntimeException e) {
             circuit.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
             LOG.log(Level.DEBUG, "redis decision failed, the failure mode {0} answers: {1}", failureMode, e);
             return fallback(policy, key, cost, consume);
-        }
-    }
-
-    /**
-     * Runs the script; when the server had closed the connection (a pooled connection that outlived a restart), the
-     * script never ran there, so the idle connections are dropped and it runs once more. A timeout is never retried:
-     * the script may have run.
-     */
-    private Decision run(String redisKey, Policy policy, long cost, boolean consume) {
-        try {
-            return script.run(transport, redisKey, policy, cost, consume);
-        } catch (JedisConnectionException e) {
-            if (!Transport.closedByPeer(e)) {
-                throw e;
-            }
-            transport.dropIdleConnections();
-            return script.run(transport, redisKey, policy, cost, consume);
         }
     }
 
@@ -283,9 +267,19 @@ public final class RedisBackend implements RateLimitBackend {
          * The client: a {@code JedisPooled}, {@code JedisSentineled} or {@code JedisCluster} (see {@link RedisClients}
          * for ones with the small timeouts a limiter wants). A standalone or Sentinel client must not be built with
          * a retrying command executor; a Cluster client's retries are bypassed for decisions.
+         *
+         * @throws IllegalArgumentException for a Cluster client that is not a {@code JedisCluster} (a plain
+         *     {@code UnifiedJedis} on a {@code ClusterConnectionProvider}), whose executor would resend a decision
+         *     after a read timeout or not follow redirects
          */
         public Builder jedis(UnifiedJedis jedis) {
-            this.jedis = requireNonNull(jedis, "jedis");
+            requireNonNull(jedis, "jedis");
+            if (!(jedis instanceof JedisCluster) && Transport.onClusterProvider(jedis)) {
+                throw new IllegalArgumentException("jedis must be a JedisCluster for Redis Cluster but was a "
+                        + jedis.getClass().getName() + " on a ClusterConnectionProvider, which would resend a"
+                        + " decision after a read timeout; build it with RedisClients.cluster(seeds, timeout)");
+            }
+            this.jedis = jedis;
             return this;
         }
 

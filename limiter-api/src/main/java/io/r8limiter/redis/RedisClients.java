@@ -17,12 +17,19 @@ import redis.clients.jedis.JedisSentineled;
  * Jedis clients configured for a rate limiter: small connect and read timeouts, a pool that never makes a caller
  * wait longer than the timeout for a connection, and no retries of a command that may have reached the server.
  *
+ * <p>Idle pooled connections are checked with a PING every {@link #IDLE_CHECK_INTERVAL} (off the decision path) and
+ * replaced when the server closed them, as a restart does: a decision is never resent, so one sent on such a
+ * connection within that interval is answered by the failure mode.
+ *
  * @since 0.1
  */
 public final class RedisClients {
 
     /** The default connect and read timeout. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(200);
+
+    /** How often idle pooled connections are checked, so that one the server closed is dropped before use. */
+    public static final Duration IDLE_CHECK_INTERVAL = Duration.ofMillis(250);
 
     private RedisClients() {}
 
@@ -58,6 +65,9 @@ public final class RedisClients {
         pool.setMaxTotal(64);
         pool.setMaxIdle(64);
         pool.setMaxWait(checked(timeout));
+        pool.setTestWhileIdle(true);
+        pool.setTimeBetweenEvictionRuns(IDLE_CHECK_INTERVAL);
+        pool.setNumTestsPerEvictionRun(-1);
         pool.setJmxEnabled(false);
         return pool;
     }

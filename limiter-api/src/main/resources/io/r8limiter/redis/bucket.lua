@@ -1,11 +1,12 @@
--- r8limiter token bucket, storage schema 1. The arithmetic mirrors io.r8limiter.internal.BucketMath and
+-- r8limiter token bucket, storage schema 2. The arithmetic mirrors io.r8limiter.internal.BucketMath and
 -- BucketState.decide exactly: per limit, the state is the deficit below capacity in units where one token is
 -- P units and one microsecond is T units, so every refill and debit is a whole number. Every value formed below
 -- stays under 2^53, where Lua's doubles are exact; integer division goes through math.fmod, which is exact.
 --
 -- KEYS[1]  the bucket's hash: field t (server time in microseconds of the last write) and, per limit i,
---          d<i> (deficit) and p<i> (the P the deficit was written in, so a policy change can convert it)
--- ARGV     mode (1 consume, 0 peek), cost, n, then capacity, T and P of each of the n limits
+--          d<i> (deficit), c<i>, u<i>, p<i>, w<i> (the capacity, T, P and refill period in ms it was written
+--          under, so that after a policy change each limit finds its own stored deficit, whatever its position)
+-- ARGV     mode (1 consume, 0 peek), cost, n, then capacity, T, P and refill period in ms of each of the n limits
 -- reply    {allowed, n, then remaining, reset ms, retry-after ms of each limit}, integers only
 
 local function server_micros()
@@ -103,6 +104,21 @@ local function integer(x)
     return string.format('%.0f', x)
 end
 
+-- the stored limits, in the order they were written; a limit missing any field ends the list
+local function stored_limits(hash)
+    local limits = {}
+    local j = 1
+    while true do
+        local limit = { d = whole(hash['d' .. j]), c = whole(hash['c' .. j]), u = whole(hash['u' .. j]),
+                        p = whole(hash['p' .. j]), w = whole(hash['w' .. j]) }
+        if limit.d == nil or limit.c == nil or limit.u == nil or limit.p == nil or limit.w == nil then
+            return limits
+        end
+        limits[j] = limit
+        j = j + 1
+    end
+end
+
 local key = KEYS[1]
 local consume = ARGV[1] == '1'
 local cost = whole(ARGV[2])
@@ -110,35 +126,82 @@ local n = whole(ARGV[3])
 if cost == nil or cost <= 0 then
     return redis.error_reply('ERR r8limiter: cost must be positive but was ' .. tostring(ARGV[2]))
 end
-if n == nil or n < 1 or #ARGV < 3 + 3 * n then
+if n == nil or n < 1 or #ARGV < 3 + 4 * n then
     return redis.error_reply('ERR r8limiter: malformed limits')
 end
 
-local capacity, per_micro, per_token = {}, {}, {}
-local fields = { 't' }
+local capacity, per_micro, per_token, period = {}, {}, {}, {}
 for i = 1, n do
-    capacity[i] = whole(ARGV[3 * i + 1])
-    per_micro[i] = whole(ARGV[3 * i + 2])
-    per_token[i] = whole(ARGV[3 * i + 3])
-    if capacity[i] == nil or per_micro[i] == nil or per_token[i] == nil
-            or capacity[i] < 1 or per_micro[i] < 1 or per_token[i] < 1 then
+    capacity[i] = whole(ARGV[4 * i])
+    per_micro[i] = whole(ARGV[4 * i + 1])
+    per_token[i] = whole(ARGV[4 * i + 2])
+    period[i] = whole(ARGV[4 * i + 3])
+    if capacity[i] == nil or per_micro[i] == nil or per_token[i] == nil or period[i] == nil
+            or capacity[i] < 1 or per_micro[i] < 1 or per_token[i] < 1 or period[i] < 1 then
         return redis.error_reply('ERR r8limiter: malformed limit ' .. i)
     end
     if cost > capacity[i] then
         return redis.error_reply('ERR r8limiter: cost ' .. integer(cost) .. ' exceeds the capacity '
                 .. integer(capacity[i]))
     end
-    fields[2 * i] = 'd' .. i
-    fields[2 * i + 1] = 'p' .. i
 end
 
-local stored = redis.call('HMGET', key, unpack(fields))
+-- which stored limit each limit continues, as io.r8limiter.internal.LimitMatch decides: same rate and capacity,
+-- then same rate, then same refill period, each kind offered to every limit before the next; then the last
+-- unclaimed limit on each side, when there is exactly one of each. A limit with no partner starts full.
+local function matches(kind, i, old)
+    local same_rate = old.u == per_micro[i] and old.p == per_token[i]
+    if kind == 1 then
+        return same_rate and old.c == capacity[i]
+    elseif kind == 2 then
+        return same_rate
+    end
+    return old.w == period[i]
+end
+
+local function sources(old)
+    local from, claimed = {}, {}
+    for kind = 1, 3 do
+        for i = 1, n do
+            for j = 1, #old do
+                if from[i] == nil and not claimed[j] and matches(kind, i, old[j]) then
+                    from[i] = j
+                    claimed[j] = true
+                end
+            end
+        end
+    end
+    local open, open_count, unclaimed, unclaimed_count = nil, 0, nil, 0
+    for i = 1, n do
+        if from[i] == nil then
+            open, open_count = i, open_count + 1
+        end
+    end
+    for j = 1, #old do
+        if not claimed[j] then
+            unclaimed, unclaimed_count = j, unclaimed_count + 1
+        end
+    end
+    if open_count == 1 and unclaimed_count == 1 then
+        from[open] = unclaimed
+    end
+    return from
+end
+
+local hash = {}
+local raw = redis.call('HGETALL', key)
+for k = 1, #raw, 2 do
+    hash[raw[k]] = raw[k + 1]
+end
 local now = server_micros()
-local last = whole(stored[1])
+local last = whole(hash['t'])
 local elapsed, time = 0, now
+local old, from = {}, {}
 if last ~= nil then
     elapsed = math.max(0, now - last)
     time = math.max(last, now)
+    old = stored_limits(hash)
+    from = sources(old)
 end
 
 -- refill, then check every limit
@@ -146,9 +209,9 @@ local deficit = {}
 local fits = true
 for i = 1, n do
     local d = 0
-    if last ~= nil then
-        d = whole(stored[2 * i]) or 0
-        d = convert(d, whole(stored[2 * i + 1]) or per_token[i], per_token[i], capacity[i])
+    local j = from[i]
+    if j ~= nil then
+        d = convert(old[j].d, old[j].p, per_token[i], capacity[i])
     end
     deficit[i] = refill(d, elapsed, per_micro[i])
     if deficit[i] > (capacity[i] - cost) * per_token[i] then
@@ -182,8 +245,14 @@ if take then
     for i = 1, n do
         state[#state + 1] = 'd' .. i
         state[#state + 1] = integer(deficit[i])
+        state[#state + 1] = 'c' .. i
+        state[#state + 1] = integer(capacity[i])
+        state[#state + 1] = 'u' .. i
+        state[#state + 1] = integer(per_micro[i])
         state[#state + 1] = 'p' .. i
         state[#state + 1] = integer(per_token[i])
+        state[#state + 1] = 'w' .. i
+        state[#state + 1] = integer(period[i])
     end
     redis.call('DEL', key)
     redis.call('HSET', key, unpack(state))

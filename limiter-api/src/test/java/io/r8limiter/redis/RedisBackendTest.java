@@ -2,18 +2,21 @@ package io.r8limiter.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import io.r8limiter.BucketKey;
 import io.r8limiter.Decision;
 import io.r8limiter.FailureMode;
 import io.r8limiter.Limit;
 import io.r8limiter.Policy;
+import io.r8limiter.testkit.RedisServerProcess;
 import io.r8limiter.testkit.SharedRedis;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -25,10 +28,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
+import redis.clients.jedis.resps.Slowlog;
 
 /** The Redis backend on one standalone server: stored state, expiry, script recovery and exactness. */
 class RedisBackendTest {
@@ -66,11 +71,11 @@ class RedisBackendTest {
         assertThat(backend.failureMode()).isEqualTo(FailureMode.OPEN);
         assertThat(backend.name()).isEqualTo("redis");
         assertThat(backend.circuitState()).isEqualTo(CircuitState.CLOSED);
-        assertThat(redis.keys("r8:1:{*}:p:u1")).hasSize(1);
+        assertThat(redis.keys("r8:2:{*}:p:u1")).hasSize(1);
     }
 
     @Test
-    void bucket_isOneHashWithDeficitsUnitsAndTime() {
+    void bucket_isOneHashWithDeficitsTheLimitsTheyBelongToAndTime() {
         RedisBackend backend = backend("layout");
         Policy policy = Policy.builder("p")
                 .limit(5, 5, Duration.ofMinutes(1))
@@ -82,9 +87,12 @@ class RedisBackendTest {
 
         assertThat(keys).hasSize(1);
         Map<String, String> hash = redis.hgetAll(keys.iterator().next());
-        assertThat(hash).containsOnlyKeys("t", "d1", "p1", "d2", "p2");
+        assertThat(hash).containsOnlyKeys("t", "d1", "c1", "u1", "p1", "w1", "d2", "c2", "u2", "p2", "w2");
         assertThat(hash).containsEntry("d1", Long.toString(2 * policy.math().unitsPerToken(0)));
+        assertThat(hash).containsEntry("c2", "100");
+        assertThat(hash).containsEntry("u2", Long.toString(policy.math().unitsPerMicro(1)));
         assertThat(hash).containsEntry("p2", Long.toString(policy.math().unitsPerToken(1)));
+        assertThat(hash).containsEntry("w2", "3600000");
     }
 
     @Test
@@ -357,20 +365,91 @@ class RedisBackendTest {
     }
 
     @Test
-    void instancesWithSkewedClocks_agree_becauseTheScriptReadsServerTime() {
-        // the backend takes no client clock at all: the stored time is Redis' own
-        RedisBackend a = backend("skew");
-        RedisBackend b = backend("skew");
-        Policy policy = Policy.of("p", Limit.perPeriod(5, Duration.ofMinutes(1)));
+    void sixteenThreadsOverFourClients_withRefill_admitCapacityPlusRefillWithinOneToken() throws Exception {
+        // a token every 10 ms for a second; every token is either admitted or still in the bucket at the last debit
+        Policy policy = Policy.of("p", Limit.of(100, 100, Duration.ofSeconds(1)));
+        String key = RedisKeys.of("r").of("p", BucketKey.of("hot"));
+        List<RedisBackend> instances = List.of(backend("r"), backend("r"), backend("r"), backend("r"));
+        AtomicInteger admitted = new AtomicInteger(
+                instances.get(0).consume(policy, BucketKey.of("hot"), 1).allowed() ? 1 : 0);
+        long firstDebitMicros = Long.parseLong(redis.hget(key, "t"));
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < 16; t++) {
+                RedisBackend backend = instances.get(t % 4);
+                done.add(pool.submit(() -> {
+                    start.await();
+                    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+                    while (System.nanoTime() < end) {
+                        Decision d = backend.consume(policy, BucketKey.of("hot"), 1);
+                        assertThat(d.degraded()).isFalse();
+                        admitted.addAndGet(d.allowed() ? 1 : 0);
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : done) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        long lastDebitMicros = Long.parseLong(redis.hget(key, "t"));
+        double leftAtLastDebit = 100 - Long.parseLong(redis.hget(key, "d1")) / 10_000.0;
 
-        a.consume(policy, BucketKey.of("u1"), 2);
-        Decision fromB = b.consume(policy, BucketKey.of("u1"), 1);
+        double refilled = (lastDebitMicros - firstDebitMicros) / 10_000.0;
+        assertThat(refilled).isGreaterThan(50);
+        assertThat(admitted.get() + leftAtLastDebit).isCloseTo(100 + refilled, within(1.0));
+    }
+
+    @Test
+    void instancesWithSkewedClocks_agree_becauseNoClientTimeReachesRedis() {
+        // no clock of this process can be injected into the backend; what proves it uses none is that the script
+        // is called with nothing but the policy's figures, and the stored time is Redis' own
+        try (RedisServerProcess server = RedisServerProcess.builder()
+                        .option("--slowlog-log-slower-than", "0")
+                        .start();
+                JedisPooled a = server.pooled();
+                JedisPooled b = server.pooled();
+                Jedis admin = server.jedis()) {
+            Policy policy = Policy.of("p", Limit.perPeriod(5, Duration.ofMinutes(1)));
+            RedisBackend first =
+                    RedisBackend.builder().jedis(a).keyPrefix("skew").build();
+            RedisBackend second =
+                    RedisBackend.builder().jedis(b).keyPrefix("skew").build();
+            admin.scriptLoad(BucketScript.load().body());
+            admin.slowlogReset();
+
+            first.consume(policy, BucketKey.of("u1"), 2);
+            Decision fromSecond = second.consume(policy, BucketKey.of("u1"), 1);
+            // newest first: EVALSHA, sha, key count, key, then the arguments
+            List<List<String>> scriptCalls = admin.slowlogGet(128).stream()
+                    .map(Slowlog::getArgs)
+                    .filter(args -> args.get(0).toUpperCase(Locale.ROOT).startsWith("EVAL"))
+                    .toList();
+            long stored = Long.parseLong(a.hget(RedisKeys.of("skew").of("p", BucketKey.of("u1")), "t"));
+
+            assertThat(fromSecond.remaining()).isEqualTo(2);
+            assertThat(scriptCalls).hasSize(2);
+            assertThat(scriptCalls.get(0).subList(4, scriptCalls.get(0).size()))
+                    .isEqualTo(BucketScript.args(policy, 1, true))
+                    .containsExactly("1", "1", "1", "5", "1", "12000000", "60000");
+            assertThat(scriptCalls.get(1).subList(4, scriptCalls.get(1).size()))
+                    .isEqualTo(BucketScript.args(policy, 2, true));
+            assertThat(serverMicros(a) - stored).isBetween(0L, 2_000_000L);
+        }
+    }
+
+    private long serverMicros() {
+        return serverMicros(redis);
+    }
+
+    private static long serverMicros(JedisPooled jedis) {
         @SuppressWarnings("unchecked")
-        List<String> serverTime = (List<String>) redis.eval("return redis.call('TIME')");
-        long stored = Long.parseLong(redis.hget(RedisKeys.of("skew").of("p", BucketKey.of("u1")), "t"));
-
-        assertThat(fromB.remaining()).isEqualTo(2);
-        long server = Long.parseLong(serverTime.get(0)) * 1_000_000 + Long.parseLong(serverTime.get(1));
-        assertThat(server - stored).isBetween(0L, 2_000_000L);
+        List<String> time = (List<String>) jedis.eval("return redis.call('TIME')");
+        return Long.parseLong(time.get(0)) * 1_000_000 + Long.parseLong(time.get(1));
     }
 }

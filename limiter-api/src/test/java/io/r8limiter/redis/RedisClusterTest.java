@@ -1,6 +1,7 @@
 package io.r8limiter.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.r8limiter.BucketKey;
 import io.r8limiter.Decision;
@@ -18,6 +19,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.JedisCluster;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.providers.ClusterConnectionProvider;
 
 /** The Redis backend on the shared 3-master Cluster: many slots, no CROSSSLOT, script recovery on every master. */
 class RedisClusterTest {
@@ -74,6 +77,22 @@ class RedisClusterTest {
         assertThat(denied.degraded()).isFalse();
         assertThat(denied.remaining()).isZero();
         assertThat(denied.retryAfterMillis()).isBetween(11_000L, 12_000L);
+    }
+
+    @Test
+    void unifiedJedisOnAClusterProvider_isRefused() {
+        // not being a JedisCluster, such a client missed the slot transport and went through Jedis' retrying
+        // cluster executor, which resends a script after a read timeout: two debits for one decision
+        ClusterConnectionProvider provider =
+                new ClusterConnectionProvider(cluster.hostAndPorts(), RedisClients.config(Duration.ofSeconds(2)));
+        try (UnifiedJedis plain = new UnifiedJedis(provider, 2, Duration.ofSeconds(4))) {
+            assertThatThrownBy(() -> RedisBackend.builder().jedis(plain))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContainingAll(
+                            "must be a JedisCluster",
+                            "redis.clients.jedis.UnifiedJedis on a ClusterConnectionProvider",
+                            "RedisClients.cluster(seeds, timeout)");
+        }
     }
 
     @Test

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPooled;
 
 /** Outages: Redis unreachable, killed, restarted, paused; every decision answers in time by the failure mode. */
@@ -158,16 +159,44 @@ class RedisFaultTest {
     @Test
     void restartWithoutPersistence_givesAFreshBucket_notADegradedDecision_C13() {
         RedisServerProcess server = server();
-        RedisBackend backend = backend(server.hostAndPort(), FailureMode.CLOSED);
+        JedisPooled client = RedisClients.standalone(server.hostAndPort(), TIMEOUT);
+        resources.add(client);
+        RedisBackend backend = RedisBackend.builder()
+                .jedis(client)
+                .failureMode(FailureMode.CLOSED)
+                .build();
         backend.consume(POLICY, BucketKey.of("u1"), 3);
 
         server.stop();
         server.restart();
+        // sending nothing meanwhile: the pool's idle check finds the connection the old server closed and drops it
+        await().atMost(RedisClients.IDLE_CHECK_INTERVAL.multipliedBy(4))
+                .until(() -> client.getPool().getNumIdle() == 0);
         Decision after = backend.consume(POLICY, BucketKey.of("u1"), 1);
 
         assertThat(after.degraded()).isFalse();
         assertThat(after.allowed()).isTrue();
         assertThat(after.remaining()).isEqualTo(4);
+    }
+
+    @Test
+    void aConnectionClosedAfterTheScriptRan_isNeverResent() throws Exception {
+        // the server ran the script, then the connection ended before the reply: sending the decision again on a
+        // fresh connection (once taken for a stale pooled one) ran the script twice, two tokens for one decision
+        RedisServerProcess server = server();
+        try (Jedis direct = server.jedis()) {
+            direct.scriptLoad(BucketScript.load().body());
+        }
+        ReplyDroppingProxy proxy = ReplyDroppingProxy.start(server.hostAndPort());
+        resources.add(proxy);
+        RedisBackend throughProxy = backend(proxy.hostAndPort(), FailureMode.CLOSED);
+
+        Decision lost = throughProxy.consume(POLICY, BucketKey.of("u1"), 1);
+        Decision peek = backend(server.hostAndPort(), FailureMode.CLOSED).peek(POLICY, BucketKey.of("u1"));
+
+        assertThat(lost.degraded()).isTrue();
+        assertThat(peek.degraded()).isFalse();
+        assertThat(peek.remaining()).isEqualTo(4);
     }
 
     @Test

@@ -10,7 +10,9 @@ import io.r8limiter.memory.MemoryBackend;
 import io.r8limiter.testkit.SharedRedis;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
@@ -22,6 +24,7 @@ import redis.clients.jedis.JedisPooled;
 /**
  * Replays the same random trace (policies, policy changes, costs, peeks, time gaps) through the memory engine on a
  * fake clock and through the bucket script with the same clock as an argument: every decision must be identical.
+ * Policy changes include the edits operators make: limits reordered, removed or added, a capacity or a rate changed.
  */
 class ScriptDifferentialTest {
 
@@ -64,6 +67,8 @@ class ScriptDifferentialTest {
         for (int step = 0; step < 250; step++) {
             if (random.nextInt(25) == 0) {
                 policy = randomPolicy(random);
+            } else if (random.nextInt(12) == 0) {
+                policy = edited(random, policy);
             }
             long gap = randomGap(random, policy);
             clock.advanceMicros(gap);
@@ -121,6 +126,27 @@ class ScriptDifferentialTest {
             } catch (IllegalArgumentException tooFineForExactArithmetic) {
                 // the engines reject such a limit alike; draw another
             }
+        }
+        return Policy.of("p", limits);
+    }
+
+    /** The policy with one edit: limits shuffled, one removed or added, one's capacity or rate changed. */
+    private static Policy edited(SplittableRandom random, Policy policy) {
+        List<Limit> limits = new ArrayList<>(policy.limits());
+        int i = random.nextInt(limits.size());
+        Limit l = limits.get(i);
+        try {
+            switch (random.nextInt(5)) {
+                case 0 -> Collections.shuffle(limits, new Random(random.nextLong()));
+                case 1 -> limits.remove(limits.size() > 1 ? i : limits.size());
+                case 2 -> limits.add(random.nextInt(limits.size() + 1), randomLimit(random));
+                case 3 ->
+                    limits.set(i, Limit.of(1 + random.nextLong(l.capacity() * 2), l.refillTokens(), l.refillPeriod()));
+                default ->
+                    limits.set(i, Limit.of(l.capacity(), 1 + random.nextLong(l.refillTokens() * 2), l.refillPeriod()));
+            }
+        } catch (IllegalArgumentException | IndexOutOfBoundsException notExactOrTheOnlyLimit) {
+            return policy;
         }
         return Policy.of("p", limits);
     }
