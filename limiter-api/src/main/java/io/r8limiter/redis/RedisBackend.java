@@ -19,6 +19,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.JedisCluster;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
@@ -54,6 +55,9 @@ public final class RedisBackend implements RateLimitBackend {
 
     private static final System.Logger LOG = System.getLogger(RedisBackend.class.getName());
 
+    /** Most pipelines out at once: enough to keep the server busy while replies travel, few enough to fill them. */
+    static final int MAX_BATCHES_IN_FLIGHT = 2;
+
     private final UnifiedJedis jedis;
     private final Transport transport;
     private final BucketScript script;
@@ -62,7 +66,7 @@ public final class RedisBackend implements RateLimitBackend {
     private final MemoryBackend local;
     private final CircuitBreaker circuit;
     private final CopyOnWriteArrayList<Consumer<CircuitState>> circuitListeners = new CopyOnWriteArrayList<>();
-    private final AsyncCoalescing coalescing;
+    private final @Nullable Coalescing coalescing;
 
     private RedisBackend(Builder b) {
         this.jedis = requireNonNull(b.jedis, "jedis");
@@ -73,8 +77,9 @@ public final class RedisBackend implements RateLimitBackend {
         this.local = b.local != null ? b.local : MemoryBackend.builder().build();
         this.circuit = CircuitBreaker.of("r8limiter-redis", b.circuitConfig);
         circuit.getEventPublisher().onStateTransition(event -> circuitChanged(event.getStateTransition()));
-        this.coalescing =
-                b.coalescing && !(jedis instanceof JedisCluster) ? new AsyncCoalescing(this::decideBatch) : null;
+        this.coalescing = b.coalescing && !(jedis instanceof JedisCluster)
+                ? new Coalescing(MAX_BATCHES_IN_FLIGHT, this::decideBatch)
+                : null;
     }
 
     /** Starts a backend; {@link Builder#jedis} is required. */
@@ -82,15 +87,24 @@ public final class RedisBackend implements RateLimitBackend {
         return new Builder();
     }
 
+    /**
+     * Decides on Redis. With {@linkplain Builder#coalescing(boolean) coalescing} (the default on standalone and
+     * Sentinel), a call made while {@value #MAX_BATCHES_IN_FLIGHT} others are in flight waits and goes out in the
+     * next pipeline, together with the others that arrived meanwhile; a call that finds a place free goes out at once,
+     * on the calling thread.
+     */
     @Override
     public Decision consume(Policy policy, BucketKey key, long cost) {
         RateLimiter.checkCost(policy, cost);
-        return decide(policy, key, cost, true);
+        if (coalescing == null) {
+            return decide(policy, key, cost, true);
+        }
+        return coalescing.decide(pending(policy, key, cost));
     }
 
     /**
-     * With {@link Builder#coalescing(boolean) coalescing} on, decisions that arrive while others are in flight are
-     * sent together in one pipeline; otherwise the same as {@link #consume}.
+     * Like {@link #consume}, without blocking the caller: with coalescing on, the decision is sent by one of the
+     * backend's daemon threads, in a pipeline with the others waiting; otherwise it is decided on the calling thread.
      */
     @Override
     public CompletionStage<Decision> consumeAsync(Policy policy, BucketKey key, long cost) {
@@ -102,9 +116,13 @@ public final class RedisBackend implements RateLimitBackend {
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(e);
         }
-        CompletableFuture<Decision> future = new CompletableFuture<>();
-        coalescing.submit(new AsyncCoalescing.Pending(policy, key, cost, keys.of(policy.name(), key), future));
-        return future;
+        Coalescing.Pending pending = pending(policy, key, cost);
+        coalescing.submit(pending);
+        return pending.future();
+    }
+
+    private Coalescing.Pending pending(Policy policy, BucketKey key, long cost) {
+        return new Coalescing.Pending(policy, key, cost, keys.of(policy.name(), key), new CompletableFuture<>());
     }
 
     @Override
@@ -148,7 +166,7 @@ public final class RedisBackend implements RateLimitBackend {
     }
 
     /**
-     * Stops the coalescing thread and closes the in-memory buckets of the {@code LOCAL} failure mode; the Jedis client
+     * Stops the coalescing threads and closes the in-memory buckets of the {@code LOCAL} failure mode; the Jedis client
      * stays open.
      */
     @Override
@@ -159,7 +177,7 @@ public final class RedisBackend implements RateLimitBackend {
         local.close();
     }
 
-    /** The most asynchronous decisions sent in one pipeline so far; 0 without coalescing. */
+    /** The most decisions sent in one pipeline so far; 0 without coalescing. */
     int largestBatch() {
         return coalescing == null ? 0 : coalescing.largestBatch();
     }
@@ -193,9 +211,9 @@ public final class RedisBackend implements RateLimitBackend {
      * Decides a batch in one pipeline. A NOSCRIPT reply ran nothing, so that request goes again on its own; a failed
      * pipeline is never resent, and the failure mode answers every request in it.
      */
-    private void decideBatch(List<AsyncCoalescing.Pending> batch) {
+    private void decideBatch(List<Coalescing.Pending> batch) {
         if (batch.size() == 1) {
-            AsyncCoalescing.Pending p = batch.get(0);
+            Coalescing.Pending p = batch.get(0);
             p.future().complete(decide(p.policy(), p.key(), p.cost(), true));
             return;
         }
@@ -208,7 +226,7 @@ public final class RedisBackend implements RateLimitBackend {
         try {
             replies = script.runPipelined(
                     jedis,
-                    batch.stream().map(AsyncCoalescing.Pending::redisKey).toList(),
+                    batch.stream().map(Coalescing.Pending::redisKey).toList(),
                     batch.stream()
                             .map(p -> BucketScript.args(p.policy(), p.cost(), true))
                             .toList());
@@ -224,7 +242,7 @@ public final class RedisBackend implements RateLimitBackend {
         }
     }
 
-    private void complete(AsyncCoalescing.Pending p, Object reply) {
+    private void complete(Coalescing.Pending p, Object reply) {
         if (reply instanceof JedisNoScriptException) {
             p.future().complete(decide(p.policy(), p.key(), p.cost(), true));
         } else if (reply instanceof RuntimeException e) {
@@ -259,7 +277,7 @@ public final class RedisBackend implements RateLimitBackend {
         private MemoryBackend local;
         private CircuitBreakerConfig circuitConfig = defaultCircuit();
         private BucketScript script = BucketScript.load();
-        private boolean coalescing;
+        private boolean coalescing = true;
 
         private Builder() {}
 
@@ -312,8 +330,9 @@ public final class RedisBackend implements RateLimitBackend {
         }
 
         /**
-         * Whether {@link RedisBackend#consumeAsync} sends decisions that arrive while others are in flight together,
-         * in one pipeline (standalone and Sentinel; a Cluster client always decides one by one). Off by default.
+         * Whether decisions that arrive while others are in flight go out together, in one pipeline (standalone and
+         * Sentinel; a Cluster client always decides one by one, since a pipeline would span slots). On by default;
+         * off, every decision is its own round trip.
          */
         public Builder coalescing(boolean coalescing) {
             this.coalescing = coalescing;

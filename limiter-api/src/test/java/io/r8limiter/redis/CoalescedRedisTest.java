@@ -13,14 +13,18 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.JedisPooled;
 
-/** Asynchronous decisions sent together in pipelines: as exact as one by one, and as safe in an outage. */
-class AsyncCoalescingTest {
+/** Decisions sent together in pipelines: as exact as one by one, and as safe in an outage. */
+class CoalescedRedisTest {
 
     private static final Policy POLICY = Policy.of("p", Limit.of(10, 1, Duration.ofMinutes(1)));
 
@@ -40,11 +44,8 @@ class AsyncCoalescingTest {
 
     private RedisBackend backend(RedisServerProcess server, Duration timeout, FailureMode mode) {
         JedisPooled client = RedisClients.standalone(server.hostAndPort(), timeout);
-        RedisBackend backend = RedisBackend.builder()
-                .jedis(client)
-                .coalescing(true)
-                .failureMode(mode)
-                .build();
+        RedisBackend backend =
+                RedisBackend.builder().jedis(client).failureMode(mode).build();
         resources.add(backend);
         resources.add(client);
         return backend;
@@ -73,6 +74,36 @@ class AsyncCoalescingTest {
         assertThat(decisions.stream().filter(Decision::allowed))
                 .extracting(Decision::remaining)
                 .containsExactlyInAnyOrder(9L, 8L, 7L, 6L, 5L, 4L, 3L, 2L, 1L, 0L);
+    }
+
+    @Test
+    void synchronousCallers_shareRoundTrips_andAdmitExactlyCapacity() throws Exception {
+        RedisBackend backend = backend(SharedRedis.standalone(), Duration.ofSeconds(2), FailureMode.CLOSED);
+        ExecutorService threads = Executors.newFixedThreadPool(16);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Long>> admitted = new ArrayList<>();
+
+        for (int t = 0; t < 16; t++) {
+            admitted.add(threads.submit(() -> {
+                start.await();
+                long allowed = 0;
+                for (int i = 0; i < 100; i++) {
+                    Decision d = backend.consume(POLICY, BucketKey.of("hot"), 1);
+                    assertThat(d.degraded()).isFalse();
+                    allowed += d.allowed() ? 1 : 0;
+                }
+                return allowed;
+            }));
+        }
+        start.countDown();
+        long total = 0;
+        for (Future<Long> f : admitted) {
+            total += f.get(30, TimeUnit.SECONDS);
+        }
+        threads.shutdown();
+
+        assertThat(total).isEqualTo(10);
+        assertThat(backend.largestBatch()).isGreaterThan(1);
     }
 
     @Test
