@@ -6,6 +6,7 @@ import io.r8limiter.BucketKey;
 import io.r8limiter.Decision;
 import io.r8limiter.Policy;
 import io.r8limiter.TimeSource;
+import io.r8limiter.stats.internal.SpaceSaving;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
