@@ -153,6 +153,33 @@ class RedisPolicyStoreTest {
                 .containsExactly(PolicyEntry.Source.OVERRIDE, PolicyEntry.Source.CONFIGURATION);
     }
 
+    // A policy may now be named by a resource of up to 256 UTF-8 bytes: its override spreads like any other, and the
+    // buckets it decides still get short Redis keys, since the backend hashes a long bucket id.
+    @Test
+    void override_withA256ByteName_spreadsAndDecidesUnderShortKeys() {
+        UnifiedJedis redis = closing(SharedRedis.standalone().pooled());
+        String name = "/api/" + "\u00e9".repeat(125) + "x";
+        Policy longName = Policy.of(name, Limit.perPeriod(1, Duration.ofMinutes(1)));
+        List<RedisPolicyStore> fleet = fleet(2, () -> redis);
+        RateLimiter limiter = closing(RateLimiter.builder()
+                .backend(RedisBackend.builder().jedis(redis).keyPrefix(prefix).build())
+                .policies(fleet.get(1))
+                .build());
+
+        fleet.get(0).putOverride(longName);
+        awaitEverywhere(fleet, name, longName, "put of a 256-byte name");
+        boolean first = limiter.tryConsume(name, BucketKey.of("u1")).allowed();
+        boolean second = limiter.tryConsume(name, BucketKey.of("u1")).allowed();
+
+        assertThat(BucketKey.utf8Length(name)).isEqualTo(256);
+        assertThat(first).isTrue();
+        assertThat(second).isFalse();
+        assertThat(RedisStatsTest.scan(redis, prefix + ":1:{????????}:*"))
+                .filteredOn(key -> !key.contains("{policies}"))
+                .hasSize(1)
+                .allMatch(key -> key.length() < 100, "shorter than 100 characters");
+    }
+
     @Test
     void builder_rejectsBadValuesNamingThem() {
         RedisPolicyStore.Builder builder =
