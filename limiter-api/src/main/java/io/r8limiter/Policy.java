@@ -19,8 +19,11 @@ import java.util.List;
  */
 public final class Policy {
 
-    /** Longest accepted policy name, in characters. */
-    public static final int MAX_NAME_LENGTH = 128;
+    /**
+     * Longest accepted policy name, in UTF-8 bytes: the same as a key part, so that any resource usable as a key part
+     * can also name a policy.
+     */
+    public static final int MAX_NAME_BYTES = BucketKey.MAX_PART_BYTES;
 
     private final String name;
     private final List<Limit> limits;
@@ -111,13 +114,9 @@ public final class Policy {
         return "Policy[name=" + name + ", limits=" + limits + (shadow ? ", shadow" : "") + "]";
     }
 
+    /** Checks a name by the rule of a key part: not blank, at most {@value #MAX_NAME_BYTES} UTF-8 bytes. */
     private static String checkName(String name) {
-        requireNonNull(name, "name");
-        if (name.isBlank() || name.length() > MAX_NAME_LENGTH) {
-            throw new IllegalArgumentException(
-                    "policy name must be 1 to " + MAX_NAME_LENGTH + " non-blank characters but was '" + name + "'");
-        }
-        return name;
+        return BucketKey.checkPart("policy name", requireNonNull(name, "name"));
     }
 
     /** Collects the limits of a {@link Policy}. */

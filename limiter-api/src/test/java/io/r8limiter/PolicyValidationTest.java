@@ -52,7 +52,25 @@ class PolicyValidationTest {
     void policyWithoutLimits_orWithoutName_isRefused() {
         assertThatThrownBy(() -> Policy.builder("p").build()).hasMessage("policy p must have at least one limit");
         assertThatThrownBy(() -> Policy.of(" ", Limit.perPeriod(1, Duration.ofSeconds(1))))
-                .hasMessageContaining("policy name");
+                .hasMessage("policy name must not be blank");
+    }
+
+    // Names were capped at 128 characters while key parts may hold 256 UTF-8 bytes, so the decision service could
+    // take a resource of 129 to 256 bytes as a key part and never give it a policy: names follow the key-part rule.
+    @Test
+    void policyName_ofUpTo256Utf8Bytes_isAccepted_andOneByteMoreIsRefusedNamingItsLength() {
+        Limit limit = Limit.perPeriod(1, Duration.ofSeconds(1));
+        String ascii = "a".repeat(256);
+        String twoByte = "\u00e9".repeat(128);
+
+        assertThat(Policy.of(ascii, limit).name()).isEqualTo(ascii);
+        assertThat(Policy.builder(twoByte).limit(limit).build().name()).isEqualTo(twoByte);
+        assertThatThrownBy(() -> Policy.of(ascii + "a", limit))
+                .hasMessage("policy name must be at most 256 UTF-8 bytes but was 257 bytes");
+        assertThatThrownBy(() -> Policy.of("p", limit).withName(twoByte + "a"))
+                .hasMessage("policy name must be at most 256 UTF-8 bytes but was 257 bytes");
+        assertThatThrownBy(() -> Policy.of("\u00e9".repeat(129), limit))
+                .hasMessage("policy name must be at most 256 UTF-8 bytes but was 258 bytes");
     }
 
     @Test

@@ -8,13 +8,12 @@ import io.r8limiter.Policy;
 import io.r8limiter.stats.Offender;
 import io.r8limiter.stats.RateLimitStats;
 import io.r8limiter.stats.Totals;
+import io.r8limiter.stats.internal.SpaceSaving;
 import java.lang.System.Logger.Level;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -26,29 +25,40 @@ import redis.clients.jedis.UnifiedJedis;
  * {@link RateLimitStats} for a whole fleet: every instance writes its counts to Redis, and any instance reads the
  * fleet's totals and top offenders.
  *
- * <p>Counts go into one-minute slices: {@code <prefix>:1:{stats}:tot:<minute>}, a hash of {@code policy|outcome}
- * fields (outcome {@code allowed}, {@code denied} or {@code degraded}), and {@code <prefix>:1:{stats}:off:<minute>},
- * a sorted set of denials per offender, where {@code <minute>} counts minutes since the Unix epoch. Each instance
- * counts locally and a background daemon thread flushes the counts every {@code flushInterval} (500 ms by default),
- * in one script call per slice and per thousand offenders that also sets the slice's expiry: slices live for the
- * window plus one to two minutes, then Redis drops them, so nothing grows without bound. A denial thus costs at most
- * one write (one {@code ZINCRBY} inside a batch), and usually less, since a key denied repeatedly within a flush
- * interval is written once. Every key shares the hash tag {@code {stats}}, so the multi-key scripts also run on
- * Redis Cluster.
+ * <p>Counts go into one-minute slices, where {@code <minute>} counts minutes since the Unix epoch:
+ * {@code <prefix>:1:{stats}:tot:<minute>}, a hash of {@code policy|outcome} fields (outcome {@code allowed},
+ * {@code denied} or {@code degraded}); {@code <prefix>:1:{stats}:off:<minute>}, a sorted set of denials per offender
+ * holding at most {@code capacity} members (1,000 by default); and {@code <prefix>:1:{stats}:err:<minute>}, a hash of
+ * those members' errors. Each instance counts locally and a background daemon thread flushes the counts every
+ * {@code flushInterval} (500 ms by default), in one script call per slice and per thousand offenders that also sets
+ * the slice's expiry: slices live for the window plus one to two minutes, then Redis drops them. A denial thus costs
+ * at most one write (one sorted-set update inside a batch), and usually less, since a key denied repeatedly within a
+ * flush interval is written once. Every key shares the hash tag {@code {stats}}, so the multi-key scripts also run
+ * on Redis Cluster.
  *
- * <p>Offender counts and totals are exact: each counted decision is written once, and a call that fails (Redis down)
- * is kept and retried by the next flush while its slice is still in the window. The one exception is a call that
- * Redis applied but whose reply was lost (a client timeout): it is retried and counted twice. Reads include this
- * instance's own counts by flushing first, and see other instances' counts once they have flushed. Recording never
- * calls Redis and never throws; reads throw the Jedis exception when Redis cannot answer. The slice length is fixed
- * so that all instances share one layout; instances may read with different windows.
+ * <p>Totals are exact: each counted decision is written once, and a call that fails (Redis down) is kept and retried
+ * by the next flush while its slice is still in the window. The one exception is a call that Redis applied but whose
+ * reply was lost (a client timeout): it is retried and counted twice. Reads include this instance's own counts by
+ * flushing first, and see other instances' counts once they have flushed. Recording never calls Redis and never
+ * throws; reads throw the Jedis exception when Redis cannot answer. The slice length is fixed so that all instances
+ * share one layout; instances may read with different windows.
  *
- * <p>Memory on Redis is one sorted-set member per distinct offender per minute, for the window. Memory in the
- * instance is bounded by {@code maxPendingOffenders} distinct offenders between flushes (100,000 by default); past
- * that a flush starts early, and denials of further new offenders are left out of the offender counts (never out of
- * the totals) until it completes. Among offenders tied at the cut of {@link #topOffenders}, Redis picks which are
- * listed. Close the stats with the application (a {@code RateLimiter} does not close its listeners); the Jedis
- * client belongs to the caller and is not closed here.
+ * <p>Offender counts come from two Space-Saving summaries in a row: the instance's own between two flushes (at most
+ * {@code maxPendingOffenders} members, 100,000 by default) and each slice's in Redis (at most {@code capacity}
+ * members, fed by every instance). A member not yet listed in a full slice takes over the least denied one,
+ * inheriting its count as error. So an offender's count never falls below the truth and exceeds it by at most
+ * {@link Offender#error()}; it is exact ({@link Offender#exact()}) while no slice of the window saw more distinct
+ * offenders than {@code capacity} and no instance more than {@code maxPendingOffenders} between two flushes. Past
+ * that, the error is at most the window's denials divided by {@code capacity}, plus twice the window's denials divided
+ * by {@code maxPendingOffenders} when an instance's own summary overflowed, and any offender denied more often than
+ * that is listed. A flush that keeps failing keeps at most {@code maxPendingOffenders} offenders per slice for retry;
+ * the largest count it lets go is added to every error of that slice.
+ *
+ * <p>Memory is bounded whatever the number of distinct keys: on Redis, {@code capacity} members per slice, for the
+ * window; in the instance, {@code maxPendingOffenders} per slice waiting for a flush (a flush starts early once half
+ * are taken). A read of the offenders makes one short script call per slice of the window, each returning at most
+ * {@code capacity} members, so no single call holds Redis for long. Close the stats with the application (a
+ * {@code RateLimiter} does not close its listeners); the Jedis client belongs to the caller and is not closed here.
  *
  * @since 0.1
  */
@@ -63,18 +73,25 @@ public final class RedisStats implements RateLimitStats {
     /** The default bound on distinct offenders waiting for a flush. */
     public static final int DEFAULT_MAX_PENDING_OFFENDERS = 100_000;
 
+    /** The default number of offenders each slice keeps in Redis. */
+    public static final int DEFAULT_CAPACITY = 1_000;
+
+    /** The largest capacity accepted: a read returns up to this many members per slice of the window. */
+    public static final int MAX_CAPACITY = 10_000;
+
     /** Most offenders written by one script call, so that no call holds Redis for long. */
     static final int MAX_OFFENDERS_PER_CALL = 1_000;
 
     private static final System.Logger LOG = System.getLogger(RedisStats.class.getName());
     private static final StoredScript FLUSH = StoredScript.load("stats-flush.lua");
     private static final StoredScript TOTALS = StoredScript.load("stats-totals.lua");
-    private static final StoredScript TOP = StoredScript.load("stats-top.lua");
+    private static final StoredScript SLICE_OFFENDERS = StoredScript.load("stats-slice.lua");
 
     private final UnifiedJedis jedis;
     private final String keys;
     private final Duration window;
     private final int slices;
+    private final int capacity;
     private final Clock clock;
     private final StatsBuffer buffer;
     private final ScheduledExecutorService flusher;
@@ -87,6 +104,7 @@ public final class RedisStats implements RateLimitStats {
         this.keys = SharedKeys.stats(b.keyPrefix);
         this.window = b.window;
         this.slices = (int) ((b.window.toMillis() + SLICE.toMillis() - 1) / SLICE.toMillis());
+        this.capacity = b.capacity;
         this.clock = b.clock;
         this.buffer = new StatsBuffer(b.maxPendingOffenders);
         this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -130,10 +148,16 @@ public final class RedisStats implements RateLimitStats {
         for (long s = now - slices; s <= now; s++) {
             sliceKeys.add(totalsKey(s));
         }
-        List<String> reply = strings(TOTALS.run(jedis, sliceKeys, List.of()));
-        return Totals.of(window, StatsBuffer.Batch.sumFields(reply));
+        List<String> reply = OffenderSummary.strings(TOTALS.run(jedis, sliceKeys, List.of()));
+        return Totals.of(window, StatsBatch.sumFields(reply));
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Counts are exact while the slices kept every offender; otherwise each may exceed the truth by its
+     * {@link Offender#error()}, bounded as the class documentation states.
+     */
     @Override
     public List<Offender> topOffenders(int limit) {
         if (limit < 0) {
@@ -144,19 +168,12 @@ public final class RedisStats implements RateLimitStats {
         }
         flushQuietly();
         long now = sliceNow();
-        List<String> scriptKeys = new ArrayList<>(slices + 2);
-        scriptKeys.add(keys + "tmp:" + UUID.randomUUID());
+        List<SpaceSaving.Snapshot<String>> summaries = new ArrayList<>(slices + 1);
         for (long s = now - slices; s <= now; s++) {
-            scriptKeys.add(offendersKey(s));
+            Object reply = SLICE_OFFENDERS.run(jedis, List.of(offendersKey(s), errorsKey(s)), List.of());
+            summaries.add(OffenderSummary.parse(reply));
         }
-        List<String> reply = strings(TOP.run(jedis, scriptKeys, List.of(Integer.toString(limit))));
-        List<Offender> top = new ArrayList<>(reply.size() / 2);
-        for (int i = 0; i + 1 < reply.size(); i += 2) {
-            OffenderMembers.Parsed id = OffenderMembers.parse(reply.get(i));
-            top.add(new Offender(id.policy(), id.key(), (long) Double.parseDouble(reply.get(i + 1)), 0));
-        }
-        top.sort(Offender.ORDER);
-        return List.copyOf(top);
+        return OffenderSummary.top(summaries, limit);
     }
 
     /**
@@ -168,28 +185,19 @@ public final class RedisStats implements RateLimitStats {
     public void flush() {
         synchronized (flushLock) {
             long now = sliceNow();
-            List<StatsBuffer.Batch> batches = new ArrayList<>();
-            for (StatsBuffer.Batch batch : buffer.drain(now)) {
+            List<StatsBatch> batches = new ArrayList<>();
+            for (StatsBatch batch : buffer.drain(now)) {
                 batches.addAll(batch.split(MAX_OFFENDERS_PER_CALL));
             }
             for (int i = 0; i < batches.size(); i++) {
                 try {
                     write(batches.get(i));
                 } catch (RuntimeException e) {
-                    for (StatsBuffer.Batch unwritten : batches.subList(i, batches.size())) {
-                        if (unwritten.slice >= now - slices) {
-                            buffer.restore(unwritten);
-                        }
-                    }
+                    buffer.keepForRetry(batches.subList(i, batches.size()), now - slices);
                     throw e;
                 }
             }
         }
-    }
-
-    /** Denials left out of the offender counts because too many distinct offenders waited for a flush. */
-    public long droppedOffenderDenials() {
-        return buffer.dropped();
     }
 
     /** Stops the background flushes after a last one; leaves the Jedis client open. */
@@ -204,9 +212,10 @@ public final class RedisStats implements RateLimitStats {
         flushQuietly();
     }
 
-    private void write(StatsBuffer.Batch batch) {
+    private void write(StatsBatch batch) {
         long expireAt = (batch.slice + slices + 2) * SLICE.toMillis();
-        FLUSH.run(jedis, List.of(totalsKey(batch.slice), offendersKey(batch.slice)), batch.scriptArgs(expireAt));
+        List<String> sliceKeys = List.of(totalsKey(batch.slice), offendersKey(batch.slice), errorsKey(batch.slice));
+        FLUSH.run(jedis, sliceKeys, batch.scriptArgs(expireAt, capacity));
     }
 
     private void flushQuietly() {
@@ -226,16 +235,6 @@ public final class RedisStats implements RateLimitStats {
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private static List<String> strings(Object reply) {
-        List<Object> items = (List<Object>) reply;
-        List<String> out = new ArrayList<>(items.size());
-        for (Object item : items) {
-            out.add(item instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(item));
-        }
-        return out;
-    }
-
     private long sliceNow() {
         return Math.floorDiv(clock.millis(), SLICE.toMillis());
     }
@@ -248,6 +247,10 @@ public final class RedisStats implements RateLimitStats {
         return keys + "off:" + slice;
     }
 
+    String errorsKey(long slice) {
+        return keys + "err:" + slice;
+    }
+
     /** Configures {@link RedisStats}. */
     public static final class Builder {
         private final UnifiedJedis jedis;
@@ -255,6 +258,7 @@ public final class RedisStats implements RateLimitStats {
         private Duration window = DEFAULT_WINDOW;
         private Duration flushInterval = DEFAULT_FLUSH_INTERVAL;
         private int maxPendingOffenders = DEFAULT_MAX_PENDING_OFFENDERS;
+        private int capacity = DEFAULT_CAPACITY;
         private Clock clock = Clock.systemUTC();
 
         private Builder(UnifiedJedis jedis) {
@@ -287,7 +291,24 @@ public final class RedisStats implements RateLimitStats {
             return this;
         }
 
-        /** Most distinct offenders that wait for a flush; 100,000 by default. */
+        /**
+         * How many offenders each slice keeps in Redis; 1,000 by default, at most {@value RedisStats#MAX_CAPACITY}. Counts are
+         * exact while a slice sees no more distinct offenders; past that they may overcount by the window's denials
+         * divided by the capacity at most.
+         */
+        public Builder capacity(int capacity) {
+            if (capacity < 1 || capacity > MAX_CAPACITY) {
+                throw new IllegalArgumentException(
+                        "capacity must be between 1 and " + MAX_CAPACITY + " but was " + capacity);
+            }
+            this.capacity = capacity;
+            return this;
+        }
+
+        /**
+         * Most distinct offenders of a slice counted exactly between two flushes; 100,000 by default. Past that the
+         * instance's own summary takes over the counters of the least denied ones rather than dropping denials.
+         */
         public Builder maxPendingOffenders(int maxPendingOffenders) {
             if (maxPendingOffenders < 1) {
                 throw new IllegalArgumentException(

@@ -6,6 +6,7 @@ import io.r8limiter.BucketKey;
 import io.r8limiter.Decision;
 import io.r8limiter.Policy;
 import io.r8limiter.TimeSource;
+import io.r8limiter.stats.internal.SpaceSaving;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -90,6 +91,13 @@ public final class LocalStats implements RateLimitStats {
         return Totals.of(window, byPolicy);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Exact while no slice of the window saw more distinct denied keys than the capacity; otherwise each count
+     * exceeds the truth by at most its {@link Offender#error()}, itself at most the window's denials divided by the
+     * capacity.
+     */
     @Override
     public List<Offender> topOffenders(int limit) {
         if (limit < 0) {

@@ -6,7 +6,9 @@ import io.r8limiter.BucketKey;
 import java.util.Comparator;
 
 /**
- * A key denied often in the window.
+ * A key denied often in the window, with how far its count may be off: the top-k summaries behind
+ * {@link RateLimitStats#topOffenders} keep bounded memory by letting rare keys share counters, which can only
+ * overcount.
  *
  * @param policy the policy that denied it
  * @param key the bucket's key, whose {@link BucketKey#parts() parts} are the caller's values (user id, resource...)

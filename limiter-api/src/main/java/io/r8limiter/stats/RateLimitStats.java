@@ -29,6 +29,10 @@ public interface RateLimitStats extends DecisionListener, AutoCloseable {
      * The keys with the most denials in the window, most denied first (ties ordered by policy name, then key), at
      * most {@code limit} of them.
      *
+     * <p>Offenders are counted in a bounded top-k summary, so a count may be an estimate: it never falls below the
+     * true count and exceeds it by at most {@link Offender#error()}, which is 0 ({@link Offender#exact()}) while the
+     * summary held every denied key. Each implementation states its bound on the error.
+     *
      * @throws IllegalArgumentException if {@code limit} is negative
      */
     List<Offender> topOffenders(int limit);

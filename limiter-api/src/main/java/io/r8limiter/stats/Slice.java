@@ -2,6 +2,7 @@ package io.r8limiter.stats;
 
 import io.r8limiter.BucketKey;
 import io.r8limiter.Decision;
+import io.r8limiter.stats.internal.SpaceSaving;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;

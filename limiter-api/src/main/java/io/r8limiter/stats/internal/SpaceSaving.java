@@ -1,4 +1,4 @@
-package io.r8limiter.stats;
+package io.r8limiter.stats.internal;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,22 +16,25 @@ import java.util.Map;
  * and {@code m} never exceeds (stream length) / capacity. The counts always sum to the stream length.
  *
  * <p>Counters sit in buckets of equal count, kept in a list ordered by count, so the smallest is at the head.
- * Thread-safe through one lock per summary; meant for the rarer denials, not every decision.
+ * Thread-safe through one lock per summary; meant for the rarer denials, not every decision. Not API.
+ *
+ * @param <K> the items counted
  */
-final class SpaceSaving<K> {
+public final class SpaceSaving<K> {
 
     private final int capacity;
     private final Map<K, Node<K>> nodes;
     private Bucket<K> smallest;
     private boolean evicted;
 
-    SpaceSaving(int capacity) {
+    /** An empty summary of at most {@code capacity} counters. */
+    public SpaceSaving(int capacity) {
         this.capacity = capacity;
         this.nodes = new HashMap<>(Math.min(capacity, 1024) * 2);
     }
 
     /** Counts one occurrence of {@code item}. */
-    synchronized void add(K item) {
+    public synchronized void add(K item) {
         Node<K> node = nodes.get(item);
         if (node == null) {
             node = nodes.size() < capacity ? attachNew(item) : takeOverSmallest(item);
@@ -40,7 +43,7 @@ final class SpaceSaving<K> {
     }
 
     /** The counters, most frequent first, and the floor under which unmonitored items lie. */
-    synchronized Snapshot<K> snapshot() {
+    public synchronized Snapshot<K> snapshot() {
         List<Entry<K>> entries = new ArrayList<>(nodes.size());
         for (Bucket<K> b = smallest; b != null; b = b.next) {
             for (Node<K> n = b.head; n != null; n = n.next) {
@@ -50,6 +53,38 @@ final class SpaceSaving<K> {
         Collections.reverse(entries);
         long floor = evicted && smallest != null ? smallest.count : 0;
         return new Snapshot<>(entries, floor);
+    }
+
+    /** How many items are counted now, at most the capacity. */
+    public synchronized int size() {
+        return nodes.size();
+    }
+
+    /**
+     * The summaries of several streams merged into one, unordered: for each item listed in any of them, the count
+     * adds the item's count where it is listed and the summary's floor where it is not (the most it can have occurred
+     * there unseen), and the error adds the listed errors and those floors. A merged count therefore still never
+     * undercounts, overcounts by at most its error, and is exact when no summary ever lost a counter.
+     */
+    public static <K> List<Entry<K>> merge(List<Snapshot<K>> summaries) {
+        Map<K, long[]> merged = new HashMap<>();
+        long floors = 0;
+        for (Snapshot<K> summary : summaries) {
+            floors += summary.floor();
+            for (Entry<K> e : summary.entries()) {
+                long[] sum = merged.computeIfAbsent(e.item(), k -> new long[3]);
+                sum[0] += e.count();
+                sum[1] += e.error();
+                sum[2] += summary.floor(); // floors of the summaries that list the item, taken back out below
+            }
+        }
+        List<Entry<K>> out = new ArrayList<>(merged.size());
+        long allFloors = floors;
+        merged.forEach((item, sum) -> {
+            long unlisted = allFloors - sum[2];
+            out.add(new Entry<>(item, sum[0] + unlisted, sum[1] + unlisted));
+        });
+        return out;
     }
 
     /** A new counter at count 0, placed in a bucket of its own before the smallest. */
@@ -116,14 +151,25 @@ final class SpaceSaving<K> {
         }
     }
 
-    /** One counter: {@code count} overestimates the item's occurrences by at most {@code error}. */
-    record Entry<K>(K item, long count, long error) {}
+    /**
+     * One counter: {@code count} overestimates the item's occurrences by at most {@code error}.
+     *
+     * @param item the item
+     * @param count its count, never below the truth
+     * @param error how much {@code count} may exceed the truth
+     * @param <K> the items counted
+     */
+    public record Entry<K>(K item, long count, long error) {}
 
     /**
-     * Counters, most frequent first. {@code floor} bounds the count of any item not listed: 0 until some counter
-     * was taken over, then the smallest count.
+     * Counters, most frequent first, and a bound on the count of any item not listed.
+     *
+     * @param entries the counters
+     * @param floor the most an item not listed can have occurred: 0 until some counter was taken over, then the
+     *     smallest count
+     * @param <K> the items counted
      */
-    record Snapshot<K>(List<Entry<K>> entries, long floor) {}
+    public record Snapshot<K>(List<Entry<K>> entries, long floor) {}
 
     private static final class Node<K> {
         K item;

@@ -1,4 +1,4 @@
-package io.r8limiter.stats;
+package io.r8limiter.stats.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
