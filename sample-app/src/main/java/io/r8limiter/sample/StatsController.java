@@ -5,10 +5,10 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.r8limiter.stats.Offender;
 import io.r8limiter.stats.RateLimitStats;
 import io.r8limiter.stats.Totals;
+import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -28,8 +28,9 @@ class StatsController {
     }
 
     @GetMapping(path = "/admin/stats", produces = "application/json")
-    StatsView stats(@RequestParam(name = "limit", required = false, defaultValue = "50") String limit) {
-        int n = parseLimit(limit);
+    StatsView stats(HttpServletRequest request) {
+        String limit = SingleParameters.get(request, "limit");
+        int n = parseLimit(limit == null ? "50" : limit);
         Totals totals = stats.totals();
         List<OffenderView> offenders =
                 stats.topOffenders(n).stream().map(OffenderView::of).toList();
