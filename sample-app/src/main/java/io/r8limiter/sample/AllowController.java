@@ -42,13 +42,15 @@ class AllowController {
         BucketKey key = Resources.key(SingleParameters.get(request, "user_id"), name);
         long tokens = Costs.parse(SingleParameters.get(request, "cost"));
 
-        String policyName = resources.policyFor(name);
-        Decision decision = limiter.tryConsume(policyName, key, tokens);
+        Decided decided =
+                resources.withPolicy(name, policy -> new Decided(policy, limiter.tryConsume(policy, key, tokens)));
 
         return ResponseEntity.ok()
-                .headers(headers(HttpAnswer.of(policyName, decision, headersOnAllowed)))
-                .body(AllowResponse.of(decision));
+                .headers(headers(HttpAnswer.of(decided.policy(), decided.decision(), headersOnAllowed)))
+                .body(AllowResponse.of(decided.decision()));
     }
+
+    private record Decided(String policy, Decision decision) {}
 
     private static HttpHeaders headers(HttpAnswer answer) {
         HttpHeaders headers = new HttpHeaders();

@@ -33,14 +33,17 @@ class TokensController {
     TokensView peek(HttpServletRequest request) {
         String name = Resources.resourceOrDefault(SingleParameters.get(request, "resource"));
         BucketKey key = Resources.key(SingleParameters.get(request, "user_id"), name);
-        return TokensView.of(limiter.peek(resources.policyFor(name), key));
+        return TokensView.of(resources.withPolicy(name, policy -> limiter.peek(policy, key)));
     }
 
     @DeleteMapping
     ResponseEntity<Void> reset(HttpServletRequest request) {
         String name = Resources.resourceOrDefault(SingleParameters.get(request, "resource"));
         BucketKey key = Resources.key(SingleParameters.get(request, "user_id"), name);
-        limiter.reset(resources.policyFor(name), key);
+        resources.withPolicy(name, policy -> {
+            limiter.reset(policy, key);
+            return policy;
+        });
         return ResponseEntity.noContent().build();
     }
 

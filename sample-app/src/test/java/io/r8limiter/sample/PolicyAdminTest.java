@@ -5,6 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.r8limiter.sample.Api.Answer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -139,6 +145,50 @@ class PolicyAdminTest extends ServiceTestBase {
         }
         assertThat(api.admin("PUT", "/admin/policy", "{\"resource\":\"r1\",").detail())
                 .isEqualTo("the request body must be valid JSON");
+    }
+
+    // Deleting an override while requests for its resource are in flight never turns a valid request into a 400:
+    // each is decided by the override or, once it is gone, by the default (ResourcesTest forces the narrow race).
+    @Test
+    void overrideDeletedUnderTraffic_neverFailsAValidRequest() throws Exception {
+        String resource = "racy-" + UUID.randomUUID();
+        AtomicBoolean done = new AtomicBoolean();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        List<Future<List<Answer>>> clients = new ArrayList<>();
+        for (int c = 0; c < 3; c++) {
+            clients.add(pool.submit(() -> {
+                List<Answer> answers = new ArrayList<>();
+                for (int i = 0; i < 200; i++) {
+                    String user = Api.enc(freshUser("u"));
+                    answers.add(api.allow(user, resource));
+                    answers.add(api.admin("GET", "/admin/tokens?user_id=" + user + "&resource=" + resource));
+                }
+                return answers;
+            }));
+        }
+        Future<Integer> toggles = pool.submit(() -> {
+            int n = 0;
+            while (!done.get()) {
+                api.putPolicy(resource, 7, 7, 60_000);
+                api.admin("DELETE", "/admin/policy?resource=" + resource);
+                n++;
+            }
+            return n;
+        });
+
+        List<Answer> answers = new ArrayList<>();
+        for (Future<List<Answer>> f : clients) {
+            answers.addAll(f.get(60, TimeUnit.SECONDS));
+        }
+        done.set(true);
+        int cycles = toggles.get(10, TimeUnit.SECONDS);
+        pool.shutdown();
+
+        assertThat(cycles).isPositive();
+        assertThat(answers)
+                .hasSize(1_200)
+                .allSatisfy(a -> assertThat(a.status()).as("%s", a).isEqualTo(200));
+        assertThat(answers).extracting(Answer::limit).containsOnly(3L, 7L);
     }
 
     private void assertFiveOfTwentyAllowed(String user) {
