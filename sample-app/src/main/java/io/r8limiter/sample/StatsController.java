@@ -58,17 +58,29 @@ class StatsController {
             @JsonProperty("denied") long denied,
             @JsonProperty("degraded") long degraded) {}
 
-    /** One offender: the key's parts as the caller sent them, the deciding policy and the denials counted. */
+    /**
+     * One offender: the key's parts as the caller sent them, the deciding policy and the denials counted. Counts come
+     * from a Space-Saving summary: {@code exact} says whether {@code denied} is the true count; when it is not,
+     * {@code max_overcount} bounds the error, the true count lying in {@code [denied - max_overcount, denied]}.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record OffenderView(
             @JsonProperty("user_id") String userId,
             @JsonProperty("resource") @Nullable String resource,
             @JsonProperty("policy") String policy,
-            @JsonProperty("denied") long denied) {
+            @JsonProperty("denied") long denied,
+            @JsonProperty("exact") boolean exact,
+            @JsonProperty("max_overcount") @Nullable Long maxOvercount) {
 
         static OffenderView of(Offender o) {
             List<String> parts = o.key().parts();
-            return new OffenderView(parts.get(0), parts.size() > 1 ? parts.get(1) : null, o.policy(), o.denied());
+            return new OffenderView(
+                    parts.get(0),
+                    parts.size() > 1 ? parts.get(1) : null,
+                    o.policy(),
+                    o.denied(),
+                    o.exact(),
+                    o.exact() ? null : o.error());
         }
     }
 }
