@@ -87,8 +87,8 @@ final class PolicyBodies {
             throw new IllegalArgumentException(
                     prefix + "capacity " + capacity + ", " + prefix + "refill_tokens "
                             + refillTokens + " and " + prefix + "refill_period_ms " + periodMillis
-                            + " cannot be counted exactly together; use a smaller capacity, or a refill_tokens that divides"
-                            + " refill_period_ms (in microseconds) more evenly",
+                            + " cannot be counted exactly together; use a smaller capacity, or a refill_tokens"
+                            + " that divides refill_period_ms (in microseconds) more evenly",
                     e);
         }
     }
