@@ -39,7 +39,10 @@ final class AdminTokenFilter extends OncePerRequestFilter {
         response.getOutputStream().write(BODY.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Whether the path, as the dispatcher will match it (decoded, path parameters and repeated slashes removed), is guarded. */
+    /**
+     * Whether the path, as the dispatcher will match it (decoded, path parameters and repeated slashes removed), is
+     * guarded.
+     */
     private boolean isProtected(HttpServletRequest request) {
         String path =
                 normalized(request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo()));

@@ -5,12 +5,11 @@ import io.r8limiter.Decision;
 import io.r8limiter.RateLimiter;
 import io.r8limiter.web.HttpAnswer;
 import io.r8limiter.web.HttpHeader;
-import org.jspecify.annotations.Nullable;
+import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -38,21 +37,20 @@ class AllowController {
     }
 
     @PostMapping(path = "/allow", produces = "application/json")
-    ResponseEntity<AllowResponse> allow(
-            @RequestParam(name = "user_id", required = false) @Nullable String userId,
-            @RequestParam(name = "resource", required = false) @Nullable String resource,
-            @RequestParam(name = "cost", required = false) @Nullable String cost) {
-        String name = Resources.resourceOrDefault(resource);
-        BucketKey key = Resources.key(userId, name);
-        long tokens = Costs.parse(cost);
+    ResponseEntity<AllowResponse> allow(HttpServletRequest request) {
+        String name = Resources.resourceOrDefault(SingleParameters.get(request, "resource"));
+        BucketKey key = Resources.key(SingleParameters.get(request, "user_id"), name);
+        long tokens = Costs.parse(SingleParameters.get(request, "cost"));
 
-        String policyName = resources.policyFor(name);
-        Decision decision = limiter.tryConsume(policyName, key, tokens);
+        Decided decided =
+                resources.withPolicy(name, policy -> new Decided(policy, limiter.tryConsume(policy, key, tokens)));
 
         return ResponseEntity.ok()
-                .headers(headers(HttpAnswer.of(policyName, decision, headersOnAllowed)))
-                .body(AllowResponse.of(decision));
+                .headers(headers(HttpAnswer.of(decided.policy(), decided.decision(), headersOnAllowed)))
+                .body(AllowResponse.of(decided.decision()));
     }
+
+    private record Decided(String policy, Decision decision) {}
 
     private static HttpHeaders headers(HttpAnswer answer) {
         HttpHeaders headers = new HttpHeaders();

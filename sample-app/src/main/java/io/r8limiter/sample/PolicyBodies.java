@@ -1,5 +1,6 @@
 package io.r8limiter.sample;
 
+import io.r8limiter.BucketKey;
 import io.r8limiter.Limit;
 import io.r8limiter.Policy;
 import java.time.Duration;
@@ -10,7 +11,9 @@ import tools.jackson.databind.JsonNode;
 /**
  * Reads the body of {@code PUT /admin/policy}: {@code {"resource", "capacity", "refill_tokens", "refill_period_ms"}}
  * or {@code {"resource", "limits": [{...}, ...]}}. Numbers must be JSON integers; a string, a fraction, a value beyond
- * 64 bits or a missing field is rejected with a message naming the field and the value.
+ * 64 bits, a value beyond the core's bounds or a missing field is rejected with a message naming the JSON field and
+ * the value, never the core's Java names. A resource obeys the bounds of {@code /allow} and, to have its own policy,
+ * the core's bound on policy names.
  */
 final class PolicyBodies {
 
@@ -49,7 +52,13 @@ final class PolicyBodies {
         if (!node.isString()) {
             throw new IllegalArgumentException("resource must be a string or null but was " + echo(node));
         }
-        return node.stringValue();
+        String resource = BucketKey.checkPart("resource", node.stringValue());
+        if (resource.length() > Policy.MAX_NAME_LENGTH) {
+            throw new IllegalArgumentException("resource must be at most " + Policy.MAX_NAME_LENGTH
+                    + " characters to have its own policy but was " + resource.length()
+                    + " characters; longer resources are decided by the default policy");
+        }
+        return resource;
     }
 
     private static Limit limit(JsonNode node, String prefix) {
@@ -67,7 +76,21 @@ final class PolicyBodies {
             throw new IllegalArgumentException(prefix + "refill_period_ms must be at most "
                     + Limit.MAX_PERIOD.toMillis() + " (30 days) but was " + periodMillis);
         }
-        return Limit.of(capacity, refillTokens, Duration.ofMillis(periodMillis));
+        return exact(prefix, capacity, refillTokens, periodMillis);
+    }
+
+    /** The limit; the one check left to the core here is whether its arithmetic can count the values exactly. */
+    private static Limit exact(String prefix, long capacity, long refillTokens, long periodMillis) {
+        try {
+            return Limit.of(capacity, refillTokens, Duration.ofMillis(periodMillis));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    prefix + "capacity " + capacity + ", " + prefix + "refill_tokens "
+                            + refillTokens + " and " + prefix + "refill_period_ms " + periodMillis
+                            + " cannot be counted exactly together; use a smaller capacity, or a refill_tokens"
+                            + " that divides refill_period_ms (in microseconds) more evenly",
+                    e);
+        }
     }
 
     private static long positive(JsonNode object, String prefix, String field) {

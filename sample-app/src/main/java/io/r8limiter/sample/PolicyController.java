@@ -2,15 +2,14 @@ package io.r8limiter.sample;
 
 import io.r8limiter.Policy;
 import io.r8limiter.PolicyStore;
+import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
-import org.jspecify.annotations.Nullable;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 
@@ -40,8 +39,8 @@ class PolicyController {
     }
 
     @DeleteMapping
-    ResponseEntity<Void> remove(@RequestParam(name = "resource", required = false) @Nullable String resource) {
-        String name = Resources.resourceOrDefault(resource);
+    ResponseEntity<Void> remove(HttpServletRequest request) {
+        String name = Resources.resourceOrDefault(SingleParameters.get(request, "resource"));
         if (!policies.removeOverride(name)) {
             throw new NotFoundException("resource '" + Echo.of(name, 64) + "' has no policy override");
         }

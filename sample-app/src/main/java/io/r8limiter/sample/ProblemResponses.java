@@ -15,12 +15,11 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
-import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * Turns every failure into an RFC 9457 {@code application/problem+json} answer. Bad input is a 400 naming the
- * problem; anything unexpected is a 500 that says nothing about the server (no class names, stack traces or
- * addresses), with the details logged instead.
+ * problem; a store that cannot answer is a 503; anything else is a 500. Neither says anything about the server (no
+ * class names, stack traces or addresses): the details are logged instead.
  */
 @RestControllerAdvice
 class ProblemResponses extends ResponseEntityExceptionHandler {
@@ -49,17 +48,16 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
     }
 
     /**
-     * The backend or policy store could not be reached for an admin call (decisions never fail this way: the failure
-     * mode answers them). The detail names no server: addresses stay in the log.
+     * A store outage is a 503: the backend, policy store or stats could not answer an admin call (decisions never
+     * fail this way: the failure mode answers them). Any other failure is a fault of the service and a 500. Neither
+     * detail names a server or an exception: addresses and stack traces stay in the log.
      */
-    @ExceptionHandler({IllegalStateException.class, JedisException.class})
-    ResponseEntity<ProblemDetail> unavailable(RuntimeException e) {
-        LOG.warn("an admin call could not reach the rate limiter's store: {}", e.toString());
-        return problem(HttpStatus.SERVICE_UNAVAILABLE, "the rate limiter's store is unavailable; retry later");
-    }
-
     @ExceptionHandler(Exception.class)
-    ResponseEntity<ProblemDetail> unexpected(Exception e) {
+    ResponseEntity<ProblemDetail> failed(Exception e) {
+        if (StoreOutages.isOutage(e)) {
+            LOG.warn("an admin call could not reach the rate limiter's store: {}", e.toString());
+            return problem(HttpStatus.SERVICE_UNAVAILABLE, "the rate limiter's store is unavailable; retry later");
+        }
         LOG.error("request failed unexpectedly", e);
         return problem(HttpStatus.INTERNAL_SERVER_ERROR, "the service failed to answer; see its log");
     }

@@ -2,6 +2,7 @@ package io.r8limiter.sample;
 
 import io.r8limiter.BucketKey;
 import io.r8limiter.PolicyStore;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
@@ -28,9 +29,25 @@ class Resources {
         return resource == null ? DEFAULT : resource;
     }
 
-    /** The name of the policy that decides {@code resource}. */
-    String policyFor(String resource) {
+    private String policyFor(String resource) {
         return policies.find(resource).isPresent() ? resource : DEFAULT;
+    }
+
+    /**
+     * Runs {@code call} with the name of the policy that decides {@code resource}. The limiter looks the policy up
+     * again, so an override removed between the choice and the call would fail as an unknown policy; the resource is
+     * then decided by the default policy, as it is from that moment on.
+     */
+    <T> T withPolicy(String resource, Function<String, T> call) {
+        String policy = policyFor(resource);
+        try {
+            return call.apply(policy);
+        } catch (IllegalArgumentException e) {
+            if (policy.equals(DEFAULT) || policies.find(policy).isPresent()) {
+                throw e;
+            }
+            return call.apply(DEFAULT);
+        }
     }
 
     /**

@@ -5,10 +5,10 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.r8limiter.stats.Offender;
 import io.r8limiter.stats.RateLimitStats;
 import io.r8limiter.stats.Totals;
+import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -28,8 +28,9 @@ class StatsController {
     }
 
     @GetMapping(path = "/admin/stats", produces = "application/json")
-    StatsView stats(@RequestParam(name = "limit", required = false, defaultValue = "50") String limit) {
-        int n = parseLimit(limit);
+    StatsView stats(HttpServletRequest request) {
+        String limit = SingleParameters.get(request, "limit");
+        int n = parseLimit(limit == null ? "50" : limit);
         Totals totals = stats.totals();
         List<OffenderView> offenders =
                 stats.topOffenders(n).stream().map(OffenderView::of).toList();
@@ -57,17 +58,29 @@ class StatsController {
             @JsonProperty("denied") long denied,
             @JsonProperty("degraded") long degraded) {}
 
-    /** One offender: the key's parts as the caller sent them, the deciding policy and the denials counted. */
+    /**
+     * One offender: the key's parts as the caller sent them, the deciding policy and the denials counted. Counts come
+     * from a Space-Saving summary: {@code exact} says whether {@code denied} is the true count; when it is not,
+     * {@code max_overcount} bounds the error, the true count lying in {@code [denied - max_overcount, denied]}.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record OffenderView(
             @JsonProperty("user_id") String userId,
             @JsonProperty("resource") @Nullable String resource,
             @JsonProperty("policy") String policy,
-            @JsonProperty("denied") long denied) {
+            @JsonProperty("denied") long denied,
+            @JsonProperty("exact") boolean exact,
+            @JsonProperty("max_overcount") @Nullable Long maxOvercount) {
 
         static OffenderView of(Offender o) {
             List<String> parts = o.key().parts();
-            return new OffenderView(parts.get(0), parts.size() > 1 ? parts.get(1) : null, o.policy(), o.denied());
+            return new OffenderView(
+                    parts.get(0),
+                    parts.size() > 1 ? parts.get(1) : null,
+                    o.policy(),
+                    o.denied(),
+                    o.exact(),
+                    o.exact() ? null : o.error());
         }
     }
 }

@@ -5,13 +5,12 @@ import io.r8limiter.BucketKey;
 import io.r8limiter.Decision;
 import io.r8limiter.LimitStatus;
 import io.r8limiter.RateLimiter;
+import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
-import org.jspecify.annotations.Nullable;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -31,21 +30,20 @@ class TokensController {
     }
 
     @GetMapping
-    TokensView peek(
-            @RequestParam(name = "user_id", required = false) @Nullable String userId,
-            @RequestParam(name = "resource", required = false) @Nullable String resource) {
-        String name = Resources.resourceOrDefault(resource);
-        BucketKey key = Resources.key(userId, name);
-        return TokensView.of(limiter.peek(resources.policyFor(name), key));
+    TokensView peek(HttpServletRequest request) {
+        String name = Resources.resourceOrDefault(SingleParameters.get(request, "resource"));
+        BucketKey key = Resources.key(SingleParameters.get(request, "user_id"), name);
+        return TokensView.of(resources.withPolicy(name, policy -> limiter.peek(policy, key)));
     }
 
     @DeleteMapping
-    ResponseEntity<Void> reset(
-            @RequestParam(name = "user_id", required = false) @Nullable String userId,
-            @RequestParam(name = "resource", required = false) @Nullable String resource) {
-        String name = Resources.resourceOrDefault(resource);
-        BucketKey key = Resources.key(userId, name);
-        limiter.reset(resources.policyFor(name), key);
+    ResponseEntity<Void> reset(HttpServletRequest request) {
+        String name = Resources.resourceOrDefault(SingleParameters.get(request, "resource"));
+        BucketKey key = Resources.key(SingleParameters.get(request, "user_id"), name);
+        resources.withPolicy(name, policy -> {
+            limiter.reset(policy, key);
+            return policy;
+        });
         return ResponseEntity.noContent().build();
     }
 

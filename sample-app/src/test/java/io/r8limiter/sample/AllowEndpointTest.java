@@ -188,6 +188,48 @@ class AllowEndpointTest extends ServiceTestBase {
         assertThat(blank.contentType()).isEqualTo("application/problem+json");
     }
 
+    // Spring joins a repeated parameter with commas: user_id=a&user_id=b was decided as the user "a,b".
+    // A repeat of user_id, resource or cost is a client error, and charges no bucket.
+    @Test
+    void repeatedParameters_areRejectedNamingTheParameter() {
+        String a = freshUser("a");
+        String b = freshUser("b");
+        String[][] cases = {
+            {"user_id", "user_id=" + a + "&user_id=" + b + "&resource=r1"},
+            {"resource", "user_id=" + a + "&resource=r1&resource=r2"},
+            {"cost", "user_id=" + a + "&resource=r1&cost=1&cost=2"},
+            {"user_id", "user_id=" + a + "&user_id=" + a + "&user_id=" + a}
+        };
+
+        for (String[] c : cases) {
+            Answer answer = api.allowRaw(c[1]);
+
+            assertThat(answer.status()).as(c[1]).isEqualTo(400);
+            assertThat(answer.contentType()).isEqualTo("application/problem+json");
+            assertThat(answer.detail()).as(c[1]).startsWith(c[0] + " must be given at most once but was given ");
+        }
+        assertThat(api.allow(a + "," + b, "r1").remaining()).isEqualTo(2);
+        assertThat(api.allow(a, "r1").remaining()).isEqualTo(2);
+        assertThat(api.allow(a, "r1,r2").remaining()).isEqualTo(2);
+    }
+
+    @Test
+    void repeatedParameters_inAdminCalls_areRejected() {
+        for (String path : List.of(
+                "/admin/tokens?user_id=a&user_id=b",
+                "/admin/tokens?user_id=a&resource=r1&resource=r2",
+                "/admin/stats?limit=1&limit=2")) {
+            Answer get = api.admin("GET", path);
+
+            assertThat(get.status()).as(path).isEqualTo(400);
+            assertThat(get.detail()).as(path).contains("must be given at most once but was given 2 times");
+        }
+        assertThat(api.admin("DELETE", "/admin/tokens?user_id=a&user_id=b").status())
+                .isEqualTo(400);
+        assertThat(api.admin("DELETE", "/admin/policy?resource=r1&resource=r2").status())
+                .isEqualTo(400);
+    }
+
     @Test
     void unknownPathsAndMethods_answerProblemsNotServerErrors() {
         assertThat(api.call("GET", "/allow?user_id=u", null, null).status()).isEqualTo(405);

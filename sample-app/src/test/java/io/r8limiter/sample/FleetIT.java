@@ -7,6 +7,7 @@ import io.r8limiter.sample.Api.Answer;
 import io.r8limiter.testkit.RedisServerProcess;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
@@ -193,6 +194,77 @@ class FleetIT {
                         .status())
                 .isEqualTo(204);
         assertThat(apiA.allow("noisy", resource).allowed()).isTrue();
+    }
+
+    // Any instance reports the fleet's totals: exactly the decisions made through both, none lost, none counted twice.
+    @Test
+    void totals_areTheExactFleetSum_onEitherInstance() {
+        String resource = "totals-" + UUID.randomUUID();
+        putAndAwait(apiA, resource, 5, 1, 3_600_000);
+        long[] before = settledTotals();
+
+        for (int i = 0; i < 12; i++) {
+            (i % 2 == 0 ? apiA : apiB).allow("u1", resource);
+        }
+
+        for (Api api : List.of(apiA, apiB, apiA)) {
+            await().atMost(Duration.ofSeconds(5))
+                    .pollInterval(Duration.ofMillis(50))
+                    .untilAsserted(
+                            () -> assertThat(totals(api)).containsExactly(before[0] + 5, before[1] + 7, before[2]));
+        }
+    }
+
+    // C16: removing an override through one instance puts the other back on the default policy within a second.
+    @Test
+    void overrideDeletedOnOneInstance_isGoneOnTheOtherWithinASecond() {
+        String resource = "c16d-" + UUID.randomUUID();
+        putAndAwait(apiA, resource, 5, 5, 60_000);
+
+        Answer delete = apiA.admin("DELETE", "/admin/policy?resource=" + resource);
+        long start = System.nanoTime();
+        await().atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> !listed(apiB, resource));
+        long millis = (System.nanoTime() - start) / 1_000_000;
+
+        assertThat(delete.status()).isEqualTo(204);
+        assertThat(millis).isLessThanOrEqualTo(1_000);
+        assertThat(apiB.allow("u1", resource).limit()).isEqualTo(100);
+    }
+
+    /** The fleet totals once both instances report the same figures twice in a row. */
+    private static long[] settledTotals() {
+        long[][] seen = new long[1][];
+        await().atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    long[] a = totals(apiA);
+                    long[] b = totals(apiB);
+                    boolean settled = Arrays.equals(a, b) && Arrays.equals(a, seen[0]);
+                    seen[0] = a;
+                    return settled;
+                });
+        return seen[0];
+    }
+
+    /** allowed, denied and degraded from {@code /admin/stats}. */
+    private static long[] totals(Api api) {
+        JsonNode totals = api.admin("GET", "/admin/stats").json().path("totals");
+        return new long[] {
+            totals.path("allowed").longValue(),
+            totals.path("denied").longValue(),
+            totals.path("degraded").longValue()
+        };
+    }
+
+    private static boolean listed(Api api, String resource) {
+        for (JsonNode p : api.admin("GET", "/admin/policy").json()) {
+            if (p.path("name").stringValue().equals(resource)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static JsonNode offender(JsonNode stats, String resource) {

@@ -1,10 +1,19 @@
 package io.r8limiter.sample;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
+import io.r8limiter.BucketKey;
+import io.r8limiter.Policy;
 import io.r8limiter.sample.Api.Answer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -120,6 +129,95 @@ class PolicyAdminTest extends ServiceTestBase {
         }
     }
 
+    // C07/C08: values inside 64 bits but beyond the core's bounds were refused with the core's Java names
+    // (refillTokens, refillPeriod), which a caller of the JSON API cannot map to a field it sent.
+    @Test
+    void valuesBeyondTheCoresBounds_areRefusedNamingTheJsonFields() {
+        api.putPolicy("r1", 5, 5, 60_000);
+        // capacity, refill_tokens, refill_period_ms, then what the detail must start with and contain
+        String[][] cases = {
+            {"1000000000000001", "10", "1000", "capacity must be at most 1000000000000000", "1000000000000001"},
+            {"9223372036854775807", "10", "1000", "capacity must be at most", "9223372036854775807"},
+            {
+                "10",
+                "9223372036854775807",
+                "1000",
+                "capacity 10, refill_tokens 9223372036854775807",
+                "refill_period_ms 1000"
+            },
+            {"1000000000000000", "7", "2592000000", "capacity 1000000000000000, refill_tokens 7", "refill_period_ms"},
+            {"10", "99999999999999999999", "1000", "refill_tokens must be a positive integer", "99999999999999999999"},
+            {"10", "10", "99999999999999999999", "refill_period_ms must be a positive integer", "99999999999999999999"}
+        };
+
+        for (String[] c : cases) {
+            String json = "{\"resource\":\"r1\",\"capacity\":" + c[0] + ",\"refill_tokens\":" + c[1]
+                    + ",\"refill_period_ms\":" + c[2] + "}";
+            Answer put = api.admin("PUT", "/admin/policy", json);
+
+            assertThat(put.status()).as(json).isEqualTo(400);
+            assertThat(put.contentType()).isEqualTo("application/problem+json");
+            assertThat(put.detail())
+                    .as(json)
+                    .startsWith(c[3])
+                    .contains(c[4])
+                    .doesNotContain("refillTokens")
+                    .doesNotContain("refillPeriod");
+        }
+        assertThat(find(api.admin("GET", "/admin/policy").json(), "r1")
+                        .path("capacity")
+                        .longValue())
+                .isEqualTo(5);
+    }
+
+    @Test
+    void inexactLimitInAList_isNamedByItsIndex() {
+        Answer put = api.admin(
+                "PUT",
+                "/admin/policy",
+                "{\"resource\":\"r1\",\"limits\":[{\"capacity\":2,\"refill_tokens\":2,\"refill_period_ms\":1000},"
+                        + "{\"capacity\":1000000000000000,\"refill_tokens\":7,\"refill_period_ms\":2592000000}]}");
+
+        assertThat(put.status()).isEqualTo(400);
+        assertThat(put.detail())
+                .startsWith("limits[1].capacity 1000000000000000, limits[1].refill_tokens 7 and "
+                        + "limits[1].refill_period_ms 2592000000 cannot be counted exactly");
+    }
+
+    @Test
+    void resourceNames_areBoundedAsIn_allow() {
+        String smile = "\uD83D\uDE00";
+
+        Answer overBytes = api.putPolicy("r".repeat(257), 5, 5, 60_000);
+        Answer overBytesWide = api.putPolicy(smile.repeat(65), 5, 5, 60_000);
+        Answer blank = api.putPolicy("  ", 5, 5, 60_000);
+        Answer fits = api.putPolicy(smile.repeat(64), 5, 5, 60_000);
+
+        assertThat(overBytes.status()).isEqualTo(400);
+        assertThat(overBytes.detail()).isEqualTo("resource must be at most 256 UTF-8 bytes but was 257 bytes");
+        assertThat(overBytesWide.detail()).isEqualTo("resource must be at most 256 UTF-8 bytes but was 260 bytes");
+        assertThat(blank.detail()).isEqualTo("resource must not be blank");
+        assertThat(fits.status()).isEqualTo(200);
+        assertThat(api.allow(freshUser("u"), smile.repeat(64)).limit()).isEqualTo(5);
+    }
+
+    // /allow takes resources up to 256 UTF-8 bytes, but a policy name may hold only Policy.MAX_NAME_LENGTH
+    // characters: such a resource used to get the core's "policy name" message; now the 400 names resource.
+    @Test
+    void resourceTooLongForAPolicyName_isRefusedNamingTheLimit() {
+        assumeThat(Policy.MAX_NAME_LENGTH).isLessThan(BucketKey.MAX_PART_BYTES);
+        String resource = "r".repeat(Policy.MAX_NAME_LENGTH + 1);
+
+        Answer put = api.putPolicy(resource, 5, 5, 60_000);
+
+        assertThat(put.status()).isEqualTo(400);
+        assertThat(put.detail())
+                .isEqualTo("resource must be at most " + Policy.MAX_NAME_LENGTH
+                        + " characters to have its own policy but was " + (Policy.MAX_NAME_LENGTH + 1)
+                        + " characters; longer resources are decided by the default policy");
+        assertThat(api.allow(freshUser("u"), resource).limit()).isEqualTo(3);
+    }
+
     @Test
     void malformedOrWrongBodies_areProblems() {
         for (String json : List.of(
@@ -139,6 +237,50 @@ class PolicyAdminTest extends ServiceTestBase {
         }
         assertThat(api.admin("PUT", "/admin/policy", "{\"resource\":\"r1\",").detail())
                 .isEqualTo("the request body must be valid JSON");
+    }
+
+    // Deleting an override while requests for its resource are in flight never turns a valid request into a 400:
+    // each is decided by the override or, once it is gone, by the default (ResourcesTest forces the narrow race).
+    @Test
+    void overrideDeletedUnderTraffic_neverFailsAValidRequest() throws Exception {
+        String resource = "racy-" + UUID.randomUUID();
+        AtomicBoolean done = new AtomicBoolean();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        List<Future<List<Answer>>> clients = new ArrayList<>();
+        for (int c = 0; c < 3; c++) {
+            clients.add(pool.submit(() -> {
+                List<Answer> answers = new ArrayList<>();
+                for (int i = 0; i < 200; i++) {
+                    String user = Api.enc(freshUser("u"));
+                    answers.add(api.allow(user, resource));
+                    answers.add(api.admin("GET", "/admin/tokens?user_id=" + user + "&resource=" + resource));
+                }
+                return answers;
+            }));
+        }
+        Future<Integer> toggles = pool.submit(() -> {
+            int n = 0;
+            while (!done.get()) {
+                api.putPolicy(resource, 7, 7, 60_000);
+                api.admin("DELETE", "/admin/policy?resource=" + resource);
+                n++;
+            }
+            return n;
+        });
+
+        List<Answer> answers = new ArrayList<>();
+        for (Future<List<Answer>> f : clients) {
+            answers.addAll(f.get(60, TimeUnit.SECONDS));
+        }
+        done.set(true);
+        int cycles = toggles.get(10, TimeUnit.SECONDS);
+        pool.shutdown();
+
+        assertThat(cycles).isPositive();
+        assertThat(answers)
+                .hasSize(1_200)
+                .allSatisfy(a -> assertThat(a.status()).as("%s", a).isEqualTo(200));
+        assertThat(answers).extracting(Answer::limit).containsOnly(3L, 7L);
     }
 
     private void assertFiveOfTwentyAllowed(String user) {

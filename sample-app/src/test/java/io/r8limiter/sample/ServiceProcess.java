@@ -110,6 +110,16 @@ final class ServiceProcess implements AutoCloseable {
         });
     }
 
+    /** Sends SIGTERM, asking for a graceful shutdown, and returns at once. */
+    void terminate() {
+        process.destroy();
+    }
+
+    /** Waits up to {@code timeout} for the process to end; returns whether it did. */
+    boolean awaitExit(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     /** Asks for a graceful shutdown and waits for it; kills the process if it does not end in time. */
     @Override
     public void close() {
