@@ -52,13 +52,8 @@ final class PolicyBodies {
         if (!node.isString()) {
             throw new IllegalArgumentException("resource must be a string or null but was " + echo(node));
         }
-        String resource = BucketKey.checkPart("resource", node.stringValue());
-        if (resource.length() > Policy.MAX_NAME_LENGTH) {
-            throw new IllegalArgumentException("resource must be at most " + Policy.MAX_NAME_LENGTH
-                    + " characters to have its own policy but was " + resource.length()
-                    + " characters; longer resources are decided by the default policy");
-        }
-        return resource;
+        // a policy name follows the rule of a key part, so every resource /allow takes can have its own policy
+        return BucketKey.checkPart("resource", node.stringValue());
     }
 
     private static Limit limit(JsonNode node, String prefix) {

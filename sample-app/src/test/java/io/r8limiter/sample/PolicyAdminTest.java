@@ -1,10 +1,8 @@
 package io.r8limiter.sample;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.r8limiter.BucketKey;
-import io.r8limiter.Policy;
 import io.r8limiter.sample.Api.Answer;
 import java.util.ArrayList;
 import java.util.List;
@@ -201,21 +199,16 @@ class PolicyAdminTest extends ServiceTestBase {
         assertThat(api.allow(freshUser("u"), smile.repeat(64)).limit()).isEqualTo(5);
     }
 
-    // /allow takes resources up to 256 UTF-8 bytes, but a policy name may hold only Policy.MAX_NAME_LENGTH
-    // characters: such a resource used to get the core's "policy name" message; now the 400 names resource.
+    // /allow takes resources up to 256 UTF-8 bytes; a policy name of 129 to 256 bytes used to be refused, so such a
+    // resource could be decided but never given a policy of its own.
     @Test
-    void resourceTooLongForAPolicyName_isRefusedNamingTheLimit() {
-        assumeThat(Policy.MAX_NAME_LENGTH).isLessThan(BucketKey.MAX_PART_BYTES);
-        String resource = "r".repeat(Policy.MAX_NAME_LENGTH + 1);
+    void aResourceOfTheLongestAllowedName_getsItsOwnPolicy() {
+        String resource = "r".repeat(BucketKey.MAX_PART_BYTES);
 
         Answer put = api.putPolicy(resource, 5, 5, 60_000);
 
-        assertThat(put.status()).isEqualTo(400);
-        assertThat(put.detail())
-                .isEqualTo("resource must be at most " + Policy.MAX_NAME_LENGTH
-                        + " characters to have its own policy but was " + (Policy.MAX_NAME_LENGTH + 1)
-                        + " characters; longer resources are decided by the default policy");
-        assertThat(api.allow(freshUser("u"), resource).limit()).isEqualTo(3);
+        assertThat(put.status()).isEqualTo(200);
+        assertThat(api.allow(freshUser("u"), resource).limit()).isEqualTo(5);
     }
 
     @Test

@@ -10,6 +10,11 @@ import org.springframework.boot.test.context.SpringBootTest;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "r8limiter.failure-mode=local")
 class RedisDownLocalTest extends RedisDownTestBase {
 
+    @Override
+    boolean reportsFigures() {
+        return true;
+    }
+
     @Test
     void local_allowsTheCapacityThenDenies() {
         assertThat(answers.subList(0, 5)).extracting(Answer::allowed).containsOnly(true);

@@ -47,12 +47,23 @@ abstract class RedisDownTestBase {
         }
     }
 
+    /** OPEN and CLOSED answer without figures, so they send no RateLimit fields; LOCAL has real ones. */
+    boolean reportsFigures() {
+        return false;
+    }
+
+    @Test
+    void degradedDecisions_sendRateLimitFieldsOnlyWithRealFigures() {
+        assertThat(answers)
+                .allSatisfy(a ->
+                        assertThat(a.header("RateLimit") != null).as(a.body()).isEqualTo(reportsFigures()));
+    }
+
     @Test
     void everyDecision_isAQuickDegradedTwoHundredWithoutServerDetails() {
         assertThat(answers).extracting(Answer::status).containsOnly(200);
         assertThat(answers).allSatisfy(a -> {
             assertThat(a.json().path("degraded").booleanValue()).isTrue();
-            assertThat(a.header("RateLimit")).isNull();
             assertThat(a.body())
                     .doesNotContain("127.0.0.1")
                     .doesNotContain("" + DEAD_PORT)
