@@ -5,6 +5,7 @@ import io.r8limiter.spring.autoconfigure.RedisTarget.Node;
 import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.SSLSocketFactory;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.boot.ssl.SslBundle;
 
@@ -16,10 +17,14 @@ final class DataRedisTargets {
 
     private DataRedisTargets() {}
 
+    /** Sentinel wins over Cluster, Cluster over master-replica (refused), and that over standalone, as in Boot. */
     static RedisTarget from(DataRedisConnectionDetails details, SpringDataRedisSettings settings) {
         SslBundle bundle = details.getSslBundle();
         SSLSocketFactory factory = bundle != null ? bundle.createSslContext().getSocketFactory() : null;
         boolean ssl = bundle != null || settings.getSsl().on() || isRediss(settings);
+        if (details.getSentinel() != null) {
+            return sentinel(details, details.getSentinel(), ssl, factory);
+        }
         if (details.getCluster() != null) {
             return new RedisTarget(
                     Mode.CLUSTER,
@@ -33,19 +38,8 @@ final class DataRedisTargets {
                     ssl,
                     factory);
         }
-        if (details.getSentinel() != null) {
-            DataRedisConnectionDetails.Sentinel sentinel = details.getSentinel();
-            return new RedisTarget(
-                    Mode.SENTINEL,
-                    nodes(sentinel.getNodes()),
-                    sentinel.getMaster(),
-                    sentinel.getDatabase(),
-                    details.getUsername(),
-                    details.getPassword(),
-                    sentinel.getUsername(),
-                    sentinel.getPassword(),
-                    ssl,
-                    factory);
+        if (details.getMasterReplica() != null) {
+            throw RedisTargets.masterReplicaUnsupported();
         }
         DataRedisConnectionDetails.Standalone standalone = details.getStandalone();
         return new RedisTarget(
@@ -57,6 +51,24 @@ final class DataRedisTargets {
                 details.getPassword(),
                 null,
                 null,
+                ssl,
+                factory);
+    }
+
+    private static RedisTarget sentinel(
+            DataRedisConnectionDetails details,
+            DataRedisConnectionDetails.Sentinel sentinel,
+            boolean ssl,
+            @Nullable SSLSocketFactory factory) {
+        return new RedisTarget(
+                Mode.SENTINEL,
+                nodes(sentinel.getNodes()),
+                sentinel.getMaster(),
+                sentinel.getDatabase(),
+                details.getUsername(),
+                details.getPassword(),
+                sentinel.getUsername(),
+                sentinel.getPassword(),
                 ssl,
                 factory);
     }

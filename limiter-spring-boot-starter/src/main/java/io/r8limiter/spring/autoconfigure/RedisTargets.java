@@ -13,44 +13,27 @@ final class RedisTargets {
 
     private RedisTargets() {}
 
-    /** Cluster nodes win over Sentinel, Sentinel over a URL, a URL over host and port, as in Spring Boot. */
+    /**
+     * Sentinel wins over Cluster, Cluster over a URL, a URL over host and port, in Spring Boot's order; static
+     * master-replica setups are refused, since the limiter must write to one primary.
+     */
     static RedisTarget fromProperties(SpringDataRedisSettings s, @Nullable SslBundles bundles) {
         SSLSocketFactory factory = socketFactory(s, bundles);
         boolean ssl = s.getSsl().on();
+        if (s.getSentinel().getMaster() != null) {
+            return sentinel(s, ssl, factory);
+        }
         if (!s.getCluster().getNodes().isEmpty()) {
             List<Node> nodes = Node.parseAll(
                     "spring.data.redis.cluster.nodes", s.getCluster().getNodes());
             return new RedisTarget(
                     Mode.CLUSTER, nodes, null, 0, s.getUsername(), s.getPassword(), null, null, ssl, factory);
         }
-        if (s.getSentinel().getMaster() != null) {
-            List<Node> nodes = Node.parseAll(
-                    "spring.data.redis.sentinel.nodes", s.getSentinel().getNodes());
-            return new RedisTarget(
-                    Mode.SENTINEL,
-                    nodes,
-                    s.getSentinel().getMaster(),
-                    s.getDatabase(),
-                    s.getUsername(),
-                    s.getPassword(),
-                    s.getSentinel().getUsername(),
-                    s.getSentinel().getPassword(),
-                    ssl,
-                    factory);
+        if (!s.getMasterreplica().getNodes().isEmpty()) {
+            throw masterReplicaUnsupported();
         }
         if (s.getUrl() != null) {
-            Url url = Url.parse(s.getUrl());
-            return new RedisTarget(
-                    Mode.STANDALONE,
-                    List.of(url.node()),
-                    null,
-                    url.database(),
-                    url.username(),
-                    url.password(),
-                    null,
-                    null,
-                    ssl || url.ssl(),
-                    factory);
+            return url(s, Url.parse(s.getUrl()), ssl, factory);
         }
         return new RedisTarget(
                 Mode.STANDALONE,
@@ -63,6 +46,43 @@ final class RedisTargets {
                 null,
                 ssl,
                 factory);
+    }
+
+    /** Why a static master-replica setup is refused, and what to configure instead. */
+    static IllegalArgumentException masterReplicaUnsupported() {
+        return new IllegalArgumentException("spring.data.redis.masterreplica.nodes is not supported by the r8limiter"
+                + " Redis backend, which must write every decision to one primary; point spring.data.redis.url"
+                + " (or host and port) at the primary, or use spring.data.redis.sentinel.*");
+    }
+
+    private static RedisTarget sentinel(SpringDataRedisSettings s, boolean ssl, @Nullable SSLSocketFactory factory) {
+        List<Node> nodes = Node.parseAll(
+                "spring.data.redis.sentinel.nodes", s.getSentinel().getNodes());
+        return new RedisTarget(
+                Mode.SENTINEL,
+                nodes,
+                s.getSentinel().getMaster(),
+                s.getDatabase(),
+                s.getUsername(),
+                s.getPassword(),
+                s.getSentinel().getUsername(),
+                s.getSentinel().getPassword(),
+                ssl,
+                factory);
+    }
+
+    private static RedisTarget url(SpringDataRedisSettings s, Url url, boolean ssl, @Nullable SSLSocketFactory f) {
+        return new RedisTarget(
+                Mode.STANDALONE,
+                List.of(url.node()),
+                null,
+                url.database(),
+                url.username(),
+                url.password(),
+                null,
+                null,
+                ssl || url.ssl(),
+                f);
     }
 
     static @Nullable SSLSocketFactory socketFactory(SpringDataRedisSettings s, @Nullable SslBundles bundles) {

@@ -23,6 +23,7 @@ class SpringDataRedisSettings {
     private final Ssl ssl = new Ssl();
     private final Sentinel sentinel = new Sentinel();
     private final Cluster cluster = new Cluster();
+    private final Masterreplica masterreplica = new Masterreplica();
 
     public @Nullable String getUrl() {
         return url;
@@ -108,6 +109,10 @@ class SpringDataRedisSettings {
         return cluster;
     }
 
+    public Masterreplica getMasterreplica() {
+        return masterreplica;
+    }
+
     /** {@code spring.data.redis.ssl.*}. */
     public static class Ssl {
         private @Nullable Boolean enabled;
@@ -177,6 +182,19 @@ class SpringDataRedisSettings {
 
     /** {@code spring.data.redis.cluster.*}. */
     public static class Cluster {
+        private List<String> nodes = new ArrayList<>();
+
+        public List<String> getNodes() {
+            return nodes;
+        }
+
+        public void setNodes(List<String> nodes) {
+            this.nodes = nodes;
+        }
+    }
+
+    /** {@code spring.data.redis.masterreplica.*}, read only to refuse it with a clear message. */
+    public static class Masterreplica {
         private List<String> nodes = new ArrayList<>();
 
         public List<String> getNodes() {
