@@ -4,7 +4,6 @@ import io.r8limiter.spring.autoconfigure.RedisTarget.Mode;
 import io.r8limiter.spring.autoconfigure.RedisTarget.Node;
 import java.util.ArrayList;
 import java.util.List;
-import javax.net.ssl.SSLSocketFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.boot.ssl.SslBundle;
@@ -20,10 +19,9 @@ final class DataRedisTargets {
     /** Sentinel wins over Cluster, Cluster over master-replica (refused), and that over standalone, as in Boot. */
     static RedisTarget from(DataRedisConnectionDetails details, SpringDataRedisSettings settings) {
         SslBundle bundle = details.getSslBundle();
-        SSLSocketFactory factory = bundle != null ? bundle.createSslContext().getSocketFactory() : null;
         boolean ssl = bundle != null || settings.getSsl().on() || isRediss(settings);
         if (details.getSentinel() != null) {
-            return sentinel(details, details.getSentinel(), ssl, factory);
+            return sentinel(details, details.getSentinel(), ssl, bundle);
         }
         if (details.getCluster() != null) {
             return new RedisTarget(
@@ -36,7 +34,7 @@ final class DataRedisTargets {
                     null,
                     null,
                     ssl,
-                    factory);
+                    bundle);
         }
         if (details.getMasterReplica() != null) {
             throw RedisTargets.masterReplicaUnsupported();
@@ -52,14 +50,14 @@ final class DataRedisTargets {
                 null,
                 null,
                 ssl,
-                factory);
+                bundle);
     }
 
     private static RedisTarget sentinel(
             DataRedisConnectionDetails details,
             DataRedisConnectionDetails.Sentinel sentinel,
             boolean ssl,
-            @Nullable SSLSocketFactory factory) {
+            @Nullable SslBundle bundle) {
         return new RedisTarget(
                 Mode.SENTINEL,
                 nodes(sentinel.getNodes()),
@@ -70,7 +68,7 @@ final class DataRedisTargets {
                 sentinel.getUsername(),
                 sentinel.getPassword(),
                 ssl,
-                factory);
+                bundle);
     }
 
     private static boolean isRediss(SpringDataRedisSettings settings) {

@@ -4,8 +4,8 @@ import io.r8limiter.spring.autoconfigure.RedisTarget.Mode;
 import io.r8limiter.spring.autoconfigure.RedisTarget.Node;
 import io.r8limiter.spring.autoconfigure.RedisTarget.Url;
 import java.util.List;
-import javax.net.ssl.SSLSocketFactory;
 import org.jspecify.annotations.Nullable;
+import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
 
 /** Reads a {@link RedisTarget} from the {@code spring.data.redis.*} properties, with Boot's precedence. */
@@ -18,22 +18,22 @@ final class RedisTargets {
      * master-replica setups are refused, since the limiter must write to one primary.
      */
     static RedisTarget fromProperties(SpringDataRedisSettings s, @Nullable SslBundles bundles) {
-        SSLSocketFactory factory = socketFactory(s, bundles);
+        SslBundle bundle = bundle(s, bundles);
         boolean ssl = s.getSsl().on();
         if (s.getSentinel().getMaster() != null) {
-            return sentinel(s, ssl, factory);
+            return sentinel(s, ssl, bundle);
         }
         if (!s.getCluster().getNodes().isEmpty()) {
             List<Node> nodes = Node.parseAll(
                     "spring.data.redis.cluster.nodes", s.getCluster().getNodes());
             return new RedisTarget(
-                    Mode.CLUSTER, nodes, null, 0, s.getUsername(), s.getPassword(), null, null, ssl, factory);
+                    Mode.CLUSTER, nodes, null, 0, s.getUsername(), s.getPassword(), null, null, ssl, bundle);
         }
         if (!s.getMasterreplica().getNodes().isEmpty()) {
             throw masterReplicaUnsupported();
         }
         if (s.getUrl() != null) {
-            return url(s, Url.parse(s.getUrl()), ssl, factory);
+            return url(s, Url.parse(s.getUrl()), ssl, bundle);
         }
         return new RedisTarget(
                 Mode.STANDALONE,
@@ -45,7 +45,7 @@ final class RedisTargets {
                 null,
                 null,
                 ssl,
-                factory);
+                bundle);
     }
 
     /** Why a static master-replica setup is refused, and what to configure instead. */
@@ -55,7 +55,7 @@ final class RedisTargets {
                 + " (or host and port) at the primary, or use spring.data.redis.sentinel.*");
     }
 
-    private static RedisTarget sentinel(SpringDataRedisSettings s, boolean ssl, @Nullable SSLSocketFactory factory) {
+    private static RedisTarget sentinel(SpringDataRedisSettings s, boolean ssl, @Nullable SslBundle bundle) {
         List<Node> nodes = Node.parseAll(
                 "spring.data.redis.sentinel.nodes", s.getSentinel().getNodes());
         return new RedisTarget(
@@ -68,10 +68,10 @@ final class RedisTargets {
                 s.getSentinel().getUsername(),
                 s.getSentinel().getPassword(),
                 ssl,
-                factory);
+                bundle);
     }
 
-    private static RedisTarget url(SpringDataRedisSettings s, Url url, boolean ssl, @Nullable SSLSocketFactory f) {
+    private static RedisTarget url(SpringDataRedisSettings s, Url url, boolean ssl, @Nullable SslBundle bundle) {
         return new RedisTarget(
                 Mode.STANDALONE,
                 List.of(url.node()),
@@ -82,10 +82,10 @@ final class RedisTargets {
                 null,
                 null,
                 ssl || url.ssl(),
-                f);
+                bundle);
     }
 
-    static @Nullable SSLSocketFactory socketFactory(SpringDataRedisSettings s, @Nullable SslBundles bundles) {
+    static @Nullable SslBundle bundle(SpringDataRedisSettings s, @Nullable SslBundles bundles) {
         String bundle = s.getSsl().getBundle();
         if (bundle == null) {
             return null;
@@ -94,6 +94,6 @@ final class RedisTargets {
             throw new IllegalStateException(
                     "spring.data.redis.ssl.bundle=" + bundle + " but no SslBundles bean exists");
         }
-        return bundles.getBundle(bundle).createSslContext().getSocketFactory();
+        return bundles.getBundle(bundle);
     }
 }
