@@ -110,6 +110,38 @@ class RateLimiterRedisAutoConfigurationTest {
     }
 
     @Test
+    void applicationsOwnJedisClients_areNeverTakenForTheLimiters() {
+        // A back-off by type let any UnifiedJedis of the application (here two, to a dead port) replace the
+        // limiter's client, or made startup fail on the ambiguity.
+        runner.withBean("appJedis", JedisPooled.class, () -> new JedisPooled("127.0.0.1", 1))
+                .withBean("otherJedis", JedisPooled.class, () -> new JedisPooled("127.0.0.1", 1))
+                .run(context -> {
+                    Decision decision = context.getBean(RateLimiter.class).tryConsume("api", BucketKey.of("u1"));
+
+                    assertThat(context).hasNotFailed().hasBean("r8limiterJedis");
+                    assertThat(decision.degraded()).isFalse();
+                    assertThat(SharedRedis.standalone().jedis().keys("r8:*")).isNotEmpty();
+                    assertThat(context.getBean(RateLimiterRedisHealthIndicator.class)
+                                    .health()
+                                    .getStatus())
+                            .isEqualTo(Status.UP);
+                });
+    }
+
+    @Test
+    void aBeanNamedR8limiterJedis_replacesTheLimitersClient() {
+        runner.withPropertyValues("spring.data.redis.port=1")
+                .withBean("r8limiterJedis", UnifiedJedis.class, () -> SharedRedis.standalone()
+                        .pooled())
+                .run(context -> {
+                    Decision decision = context.getBean(RateLimiter.class).tryConsume("api", BucketKey.of("u1"));
+
+                    assertThat(context).hasSingleBean(UnifiedJedis.class);
+                    assertThat(decision.degraded()).isFalse();
+                });
+    }
+
+    @Test
     void healthIndicator_isUpWithTheCircuitState_andMetricsSeeTheCircuit() {
         runner.run(context -> {
             RateLimiterRedisHealthIndicator health = context.getBean(RateLimiterRedisHealthIndicator.class);
