@@ -20,10 +20,10 @@ import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExten
  * role ({@code r8limiter.endpoint.role}, {@code ADMIN} by default).
  *
  * <p>Each operation mirrors one of the endpoint's with the same path and produced media types, so that it replaces
- * it on the web rather than standing beside it. The check reads the request's security context, which Spring Security fills in; the starter adds no
- * {@code SecurityFilterChain} of its own, so the application's chain decides how callers authenticate (and may
- * restrict the endpoint further). Without Spring Security on the classpath no check is made: keep the endpoint off
- * the web exposure (Boot's default) or protect the management port.
+ * it on the web rather than standing beside it. The check reads the request's security context, which Spring
+ * Security fills in; the starter adds no {@code SecurityFilterChain} of its own, so the application's chain decides
+ * how callers authenticate (and may restrict the endpoint further). Without Spring Security on the classpath no check
+ * is made: keep the endpoint off the web exposure (Boot's default) or protect the management port.
  *
  * @since 0.1
  */

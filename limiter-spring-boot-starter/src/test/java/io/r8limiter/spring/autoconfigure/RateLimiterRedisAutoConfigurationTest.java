@@ -188,7 +188,7 @@ class RateLimiterRedisAutoConfigurationTest {
         // C16 (starter): two applications on one Redis; an override set through one endpoint reaches the other.
         ApplicationContextRunner withEndpoint = runner.withConfiguration(AutoConfigurations.of(
                         EndpointAutoConfiguration.class, RateLimiterEndpointAutoConfiguration.class))
-                .withPropertyValues("spring.jmx.enabled=true", "management.endpoints.jmx.exposure.include=ratelimit");
+                .withPropertyValues("management.endpoints.web.exposure.include=ratelimit");
         withEndpoint.run(a -> withEndpoint.run(b -> {
             RateLimiter onB = b.getBean(RateLimiter.class);
             assertThat(onB.peek("api", BucketKey.of("u1")).limit()).isEqualTo(2);
