@@ -41,6 +41,8 @@ public class RateLimiterProperties {
 
     private final Headers headers = new Headers();
 
+    private final Web web = new Web();
+
     private final Redis redis = new Redis();
 
     private final Memory memory = new Memory();
@@ -99,6 +101,10 @@ public class RateLimiterProperties {
 
     public Headers getHeaders() {
         return headers;
+    }
+
+    public Web getWeb() {
+        return web;
     }
 
     public Redis getRedis() {
@@ -240,6 +246,21 @@ public class RateLimiterProperties {
     public static class Headers {
 
         /** Whether allowed responses carry the RateLimit and RateLimit-Policy fields. */
+        private boolean enabled = true;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+    }
+
+    /** The Spring MVC integration. */
+    public static class Web {
+
+        /** Whether @RateLimited handlers and URL rules are limited in Spring MVC applications. */
         private boolean enabled = true;
 
         public boolean isEnabled() {
