@@ -13,6 +13,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.io.ResourceLoader;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -42,9 +43,8 @@ public final class RateLimiterEndpointAutoConfiguration {
     @ConditionalOnMissingBean
     @ConditionalOnBean(RateLimitEndpoint.class)
     RateLimitEndpointWebExtension r8limiterEndpointWebExtension(
-            RateLimitEndpoint endpoint, RateLimiterProperties properties) {
-        boolean secured =
-                ClassUtils.isPresent(SPRING_SECURITY, RateLimiterEndpointAutoConfiguration.class.getClassLoader());
+            RateLimitEndpoint endpoint, RateLimiterProperties properties, ResourceLoader application) {
+        boolean secured = ClassUtils.isPresent(SPRING_SECURITY, application.getClassLoader());
         return new RateLimitEndpointWebExtension(
                 endpoint, secured ? properties.getEndpoint().getRole() : null);
     }

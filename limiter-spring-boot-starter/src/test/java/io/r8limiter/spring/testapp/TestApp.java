@@ -20,7 +20,7 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * A Spring Boot application as a starter user writes it: annotated controllers, URL rules in {@code
  * application-webapp.yml}, and its own security chain (the starter brings none). HTTP Basic with plain-text passwords
- * keeps requests fast: {@code alice}, {@code bob} and {@code carol} are plain users, {@code admin} has role ADMIN.
+ * keeps requests fast: {@code alice}, {@code bob} and {@code carol} are plain users, {@code admin} has role ADMIN, {@code ops} role OPS.
  */
 @SpringBootApplication
 public class TestApp {
@@ -57,6 +57,8 @@ public class TestApp {
                 User.withUsername(name).password("{noop}pw").roles("USER").build();
             case "admin" ->
                 User.withUsername(name).password("{noop}pw").roles("ADMIN").build();
+            case "ops" ->
+                User.withUsername(name).password("{noop}pw").roles("OPS").build();
             default -> throw new UsernameNotFoundException(name);
         };
     }
