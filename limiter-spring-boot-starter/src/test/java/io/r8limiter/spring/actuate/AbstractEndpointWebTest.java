@@ -125,6 +125,28 @@ abstract class AbstractEndpointWebTest {
     }
 
     @Test
+    void override_withInvalidValues_answers400NamingTheFieldAndTheValue() {
+        // C07: a bad value must be refused with a reason the operator can act on, never stored or answered 5xx.
+        String[][] cases = {
+            {"-1/1m", "capacity", "-1"},
+            {"10/-1000ms", "refillPeriod", "-1000ms"},
+            {"10:0/1s", "refillTokens", "0"},
+            {"99999999999999999999/1m", "capacity", "99999999999999999999"},
+            {"1.5/1m", "capacity", "1.5"}
+        };
+        for (String[] c : cases) {
+            HttpResponse<String> response =
+                    http.send(json(http.request("/actuator/ratelimit/ops"), "{\"limits\":\"" + c[0] + "\"}")
+                            .header("Authorization", Http.basic("admin"))
+                            .build());
+
+            assertThat(response.statusCode()).as(c[0]).isEqualTo(400);
+            assertThat(response.body()).as(c[0]).contains(c[1]).contains(c[2]);
+        }
+        assertThat(limiter.policies().require("ops").limits().get(0).capacity()).isEqualTo(3);
+    }
+
+    @Test
     void keyRead_showsEveryLimit_andDeleteResetsTheBucket() {
         http.get("/api/ops", "X-User", "u9");
         http.get("/api/ops", "X-User", "u9");
@@ -193,7 +215,7 @@ abstract class AbstractEndpointWebTest {
         meters.forEach(m -> m.getId().getTags().stream().map(Tag::getValue).forEach(tagValues::add));
 
         assertThat(registry.get("r8limiter.decisions")
-                        .tags("policy", "c18a", "outcome", "denied")
+                        .tags("policy", "c18a", "outcome", "denied", "degraded", "false")
                         .counter()
                         .count())
                 .isGreaterThanOrEqualTo(100 + directCallers());
