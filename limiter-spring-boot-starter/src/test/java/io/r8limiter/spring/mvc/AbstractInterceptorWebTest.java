@@ -145,6 +145,28 @@ abstract class AbstractInterceptorWebTest {
     }
 
     @Test
+    void failingRequest_isChargedOnce_notAgainOnTheErrorDispatch() {
+        // The error path is under the /rules/** rule (cost 4): charging the ERROR dispatch too would take 8.
+        HttpResponse<String> response = http.get("/rules/boom", "X-Forwarded-For", "198.51.100.71");
+
+        assertThat(response.statusCode()).isEqualTo(500);
+        assertThat(limiter.peek("costly", BucketKey.of("ip", "198.51.100.71")).remaining())
+                .isEqualTo(6);
+    }
+
+    @Test
+    void asyncRequest_isChargedOnce_notAgainOnTheAsyncDispatch() {
+        HttpResponse<String> response = http.get("/api/keys/async", "X-User", "async-user");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("async");
+        assertThat(Http.remaining(response)).isEqualTo(4);
+        assertThat(limiter.peek("five", BucketKey.of("header:x-user", "async-user"))
+                        .remaining())
+                .isEqualTo(4);
+    }
+
+    @Test
     void pathsWithoutAnnotationOrRule_areNotLimited() {
         HttpResponse<String> response = http.get("/free");
 

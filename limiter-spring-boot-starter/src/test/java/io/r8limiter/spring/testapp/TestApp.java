@@ -3,6 +3,7 @@ package io.r8limiter.spring.testapp;
 import io.r8limiter.RateLimitBackend;
 import io.r8limiter.RateLimited;
 import io.r8limiter.memory.MemoryBackend;
+import java.util.concurrent.Callable;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
@@ -122,6 +123,13 @@ public class TestApp {
             return "ip";
         }
 
+        /** Completes on another thread, so the request is dispatched a second time (ASYNC). */
+        @GetMapping("/async")
+        @RateLimited(policy = "five", key = "header:X-User")
+        Callable<String> async() {
+            return () -> "async";
+        }
+
         @GetMapping("/api-key/{tenant}")
         @RateLimited(policy = "spel", key = "spel:header['X-Api-Key'] ?: pathVariables['tenant']")
         String apiKey(@PathVariable String tenant) {
@@ -170,6 +178,12 @@ public class TestApp {
         @GetMapping("/free")
         String free() {
             return "free";
+        }
+
+        /** Fails, so the container forwards to the error path, which a URL rule also covers. */
+        @GetMapping("/rules/boom")
+        String boom() {
+            throw new IllegalStateException("boom");
         }
     }
 }
