@@ -21,7 +21,8 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * A Spring Boot application as a starter user writes it: annotated controllers, URL rules in {@code
  * application-webapp.yml}, and its own security chain (the starter brings none). HTTP Basic with plain-text passwords
- * keeps requests fast: {@code alice}, {@code bob} and {@code carol} are plain users, {@code admin} has role ADMIN, {@code ops} role OPS.
+ * keeps requests fast: {@code alice}, {@code bob} and {@code carol} are plain users, {@code admin} has role ADMIN,
+ * {@code ops} role OPS.
  */
 @SpringBootApplication
 public class TestApp {
