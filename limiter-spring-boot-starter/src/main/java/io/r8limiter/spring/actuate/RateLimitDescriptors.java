@@ -171,4 +171,17 @@ public final class RateLimitDescriptors {
                     status.resetMillis());
         }
     }
+
+    /**
+     * Why a request was refused, shaped like an RFC 9457 problem.
+     *
+     * @param status the HTTP status
+     * @param title the status's reason phrase
+     * @param detail what was wrong, naming the field and the value
+     */
+    public record ProblemDescriptor(int status, String title, String detail) {
+        static ProblemDescriptor badRequest(String detail) {
+            return new ProblemDescriptor(400, "Bad Request", detail);
+        }
+    }
 }

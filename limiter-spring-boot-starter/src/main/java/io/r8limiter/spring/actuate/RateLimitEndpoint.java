@@ -15,11 +15,11 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
-import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.Selector.Match;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+import org.springframework.boot.actuate.endpoint.web.annotation.WebEndpoint;
 
 /**
  * The {@code ratelimit} actuator endpoint: the policies in force, decision totals and top offenders; one bucket's
@@ -36,13 +36,14 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  *       {@code /actuator/ratelimit/{policy}/{part}...}: makes that bucket full again.
  * </ul>
  *
- * <p>Reads show callers' keys, so every operation is protected: on the web by
- * {@link RateLimitEndpointWebExtension}. Statistics are those of the {@link RateLimitStats} bean: per instance in
- * memory, fleet-wide on Redis.
+ * <p>Reads show callers' keys, so every operation is protected by {@link RateLimitEndpointWebExtension}, which
+ * checks the caller's role. The endpoint is therefore a web endpoint only: JMX has no caller to check, so it never
+ * exposes it, whatever {@code management.endpoints.jmx.exposure.include} says. Statistics are those of the
+ * {@link RateLimitStats} bean: per instance in memory, fleet-wide on Redis.
  *
  * @since 0.1
  */
-@Endpoint(id = "ratelimit")
+@WebEndpoint(id = "ratelimit")
 public class RateLimitEndpoint {
 
     /** Offenders listed when the read does not say. */

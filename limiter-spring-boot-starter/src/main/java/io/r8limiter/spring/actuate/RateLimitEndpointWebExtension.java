@@ -2,9 +2,11 @@ package io.r8limiter.spring.actuate;
 
 import io.r8limiter.spring.actuate.RateLimitDescriptors.KeyDescriptor;
 import io.r8limiter.spring.actuate.RateLimitDescriptors.PolicyDescriptor;
+import io.r8limiter.spring.actuate.RateLimitDescriptors.ProblemDescriptor;
 import io.r8limiter.spring.actuate.RateLimitDescriptors.Summary;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
@@ -20,10 +22,10 @@ import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExten
  * role ({@code r8limiter.endpoint.role}, {@code ADMIN} by default).
  *
  * <p>Each operation mirrors one of the endpoint's with the same path and produced media types, so that it replaces
- * it on the web rather than standing beside it. The check reads the request's security context, which Spring Security fills in; the starter adds no
- * {@code SecurityFilterChain} of its own, so the application's chain decides how callers authenticate (and may
- * restrict the endpoint further). Without Spring Security on the classpath no check is made: keep the endpoint off
- * the web exposure (Boot's default) or protect the management port.
+ * it on the web rather than standing beside it. The check reads the request's security context, which Spring
+ * Security fills in; the starter adds no {@code SecurityFilterChain} of its own, so the application's chain decides
+ * how callers authenticate (and may restrict the endpoint further). Without Spring Security on the classpath no check
+ * is made: keep the endpoint off the web exposure (Boot's default) or protect the management port.
  *
  * @since 0.1
  */
@@ -49,18 +51,21 @@ public class RateLimitEndpointWebExtension {
         return guarded(security, () -> new WebEndpointResponse<>(endpoint.summary(offenders)));
     }
 
-    /** See {@link RateLimitEndpoint#key}. */
+    /** See {@link RateLimitEndpoint#key}: a {@link KeyDescriptor}, or a 400 problem for a bad key. */
     @ReadOperation
-    public WebEndpointResponse<KeyDescriptor> key(
+    public WebEndpointResponse<Object> key(
             SecurityContext security, @Selector String policy, @Selector(match = Match.ALL_REMAINING) String[] key) {
-        return guarded(security, () -> new WebEndpointResponse<>(endpoint.key(policy, key)));
+        return checked(security, () -> endpoint.key(policy, key));
     }
 
-    /** See {@link RateLimitEndpoint#setOverride}. */
+    /**
+     * See {@link RateLimitEndpoint#setOverride}: the {@link PolicyDescriptor} now in force, or a 400 problem whose
+     * detail names the bad field and value, such as {@code capacity must be positive but was -1}.
+     */
     @WriteOperation
-    public WebEndpointResponse<PolicyDescriptor> setOverride(
+    public WebEndpointResponse<Object> setOverride(
             SecurityContext security, @Selector String policy, String limits, @Nullable Boolean shadow) {
-        return guarded(security, () -> new WebEndpointResponse<>(endpoint.setOverride(policy, limits, shadow)));
+        return checked(security, () -> endpoint.setOverride(policy, limits, shadow));
     }
 
     /** See {@link RateLimitEndpoint#removeOverride}: 204 when an override was removed, 404 when there was none. */
@@ -74,14 +79,37 @@ public class RateLimitEndpointWebExtension {
                                 : WebEndpointResponse.STATUS_NOT_FOUND));
     }
 
-    /** See {@link RateLimitEndpoint#reset}: 204. */
+    /** See {@link RateLimitEndpoint#reset}: 204, or a 400 problem for a bad key. */
     @DeleteOperation
-    public WebEndpointResponse<Void> reset(
+    public WebEndpointResponse<Object> reset(
             SecurityContext security, @Selector String policy, @Selector(match = Match.ALL_REMAINING) String[] key) {
         return guarded(security, () -> {
-            endpoint.reset(policy, key);
-            return new WebEndpointResponse<>(WebEndpointResponse.STATUS_NO_CONTENT);
+            try {
+                endpoint.reset(policy, key);
+                return new WebEndpointResponse<>(WebEndpointResponse.STATUS_NO_CONTENT);
+            } catch (InvalidEndpointRequestException e) {
+                return badRequest(e);
+            }
         });
+    }
+
+    /**
+     * Answers {@code action}'s result with 200, or its bad input with a 400 problem: Boot's own answer to an
+     * {@link InvalidEndpointRequestException} has no body saying what was wrong.
+     */
+    private WebEndpointResponse<Object> checked(SecurityContext security, Supplier<Object> action) {
+        return guarded(security, () -> {
+            try {
+                return new WebEndpointResponse<>(action.get());
+            } catch (InvalidEndpointRequestException e) {
+                return badRequest(e);
+            }
+        });
+    }
+
+    private static WebEndpointResponse<Object> badRequest(InvalidEndpointRequestException e) {
+        return new WebEndpointResponse<>(
+                ProblemDescriptor.badRequest(e.getReason()), WebEndpointResponse.STATUS_BAD_REQUEST);
     }
 
     private <T> WebEndpointResponse<T> guarded(SecurityContext security, Supplier<WebEndpointResponse<T>> action) {

@@ -3,6 +3,8 @@ package io.r8limiter.spring.actuate;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.r8limiter.RateLimitBackend;
 import io.r8limiter.spring.autoconfigure.RateLimiterAutoConfiguration;
+import io.r8limiter.spring.autoconfigure.RateLimiterRedisAutoConfiguration;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -22,13 +24,14 @@ import redis.clients.jedis.UnifiedJedis;
 @AutoConfiguration(after = RateLimiterAutoConfiguration.class)
 @ConditionalOnClass({HealthIndicator.class, UnifiedJedis.class, CircuitBreakerConfig.class})
 @ConditionalOnProperty(name = "r8limiter.backend", havingValue = "redis")
-@ConditionalOnBean({UnifiedJedis.class, RateLimitBackend.class})
+@ConditionalOnBean(name = RateLimiterRedisAutoConfiguration.JEDIS_BEAN, value = RateLimitBackend.class)
 @ConditionalOnEnabledHealthIndicator("r8limiter")
 public final class RateLimiterHealthAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean(name = "r8limiterHealthIndicator")
-    RateLimiterRedisHealthIndicator r8limiterHealthIndicator(UnifiedJedis jedis, RateLimitBackend backend) {
+    RateLimiterRedisHealthIndicator r8limiterHealthIndicator(
+            @Qualifier(RateLimiterRedisAutoConfiguration.JEDIS_BEAN) UnifiedJedis jedis, RateLimitBackend backend) {
         return new RateLimiterRedisHealthIndicator(jedis, backend);
     }
 }

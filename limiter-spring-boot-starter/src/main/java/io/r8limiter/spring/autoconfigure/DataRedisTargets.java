@@ -4,7 +4,7 @@ import io.r8limiter.spring.autoconfigure.RedisTarget.Mode;
 import io.r8limiter.spring.autoconfigure.RedisTarget.Node;
 import java.util.ArrayList;
 import java.util.List;
-import javax.net.ssl.SSLSocketFactory;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.boot.ssl.SslBundle;
 
@@ -16,10 +16,13 @@ final class DataRedisTargets {
 
     private DataRedisTargets() {}
 
+    /** Sentinel wins over Cluster, Cluster over master-replica (refused), and that over standalone, as in Boot. */
     static RedisTarget from(DataRedisConnectionDetails details, SpringDataRedisSettings settings) {
         SslBundle bundle = details.getSslBundle();
-        SSLSocketFactory factory = bundle != null ? bundle.createSslContext().getSocketFactory() : null;
         boolean ssl = bundle != null || settings.getSsl().on() || isRediss(settings);
+        if (details.getSentinel() != null) {
+            return sentinel(details, details.getSentinel(), ssl, bundle);
+        }
         if (details.getCluster() != null) {
             return new RedisTarget(
                     Mode.CLUSTER,
@@ -31,21 +34,10 @@ final class DataRedisTargets {
                     null,
                     null,
                     ssl,
-                    factory);
+                    bundle);
         }
-        if (details.getSentinel() != null) {
-            DataRedisConnectionDetails.Sentinel sentinel = details.getSentinel();
-            return new RedisTarget(
-                    Mode.SENTINEL,
-                    nodes(sentinel.getNodes()),
-                    sentinel.getMaster(),
-                    sentinel.getDatabase(),
-                    details.getUsername(),
-                    details.getPassword(),
-                    sentinel.getUsername(),
-                    sentinel.getPassword(),
-                    ssl,
-                    factory);
+        if (details.getMasterReplica() != null) {
+            throw RedisTargets.masterReplicaUnsupported();
         }
         DataRedisConnectionDetails.Standalone standalone = details.getStandalone();
         return new RedisTarget(
@@ -58,7 +50,25 @@ final class DataRedisTargets {
                 null,
                 null,
                 ssl,
-                factory);
+                bundle);
+    }
+
+    private static RedisTarget sentinel(
+            DataRedisConnectionDetails details,
+            DataRedisConnectionDetails.Sentinel sentinel,
+            boolean ssl,
+            @Nullable SslBundle bundle) {
+        return new RedisTarget(
+                Mode.SENTINEL,
+                nodes(sentinel.getNodes()),
+                sentinel.getMaster(),
+                sentinel.getDatabase(),
+                details.getUsername(),
+                details.getPassword(),
+                sentinel.getUsername(),
+                sentinel.getPassword(),
+                ssl,
+                bundle);
     }
 
     private static boolean isRediss(SpringDataRedisSettings settings) {

@@ -4,8 +4,11 @@ import io.r8limiter.spring.autoconfigure.RedisTarget.Node;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import javax.net.ssl.SSLParameters;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import org.jspecify.annotations.Nullable;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslOptions;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
@@ -17,7 +20,8 @@ import redis.clients.jedis.UnifiedJedis;
 
 /**
  * Builds the Jedis client for a {@link RedisTarget}: pooled standalone, Sentinel-managed, or cluster, with the small
- * timeouts and bounded pool wait of {@code io.r8limiter.redis.RedisClients} plus Boot's credentials and TLS.
+ * timeouts and bounded pool wait of {@code io.r8limiter.redis.RedisClients} plus Boot's credentials and TLS. TLS
+ * always verifies that the server's certificate names the host connected to.
  */
 final class JedisClients {
 
@@ -40,7 +44,8 @@ final class JedisClients {
         };
     }
 
-    private static JedisClientConfig config(
+    /** The client settings of the Redis servers themselves. */
+    static JedisClientConfig config(
             RedisTarget target, Duration socketTimeout, Duration connectTimeout, @Nullable String clientName) {
         DefaultJedisClientConfig.Builder b = DefaultJedisClientConfig.builder()
                 .socketTimeoutMillis(millis(socketTimeout))
@@ -48,25 +53,50 @@ final class JedisClients {
                 .user(target.username())
                 .password(target.password())
                 .clientName(clientName)
-                .database(target.database())
-                .ssl(target.ssl());
-        if (target.sslSocketFactory() != null) {
-            b.sslSocketFactory(target.sslSocketFactory());
-        }
-        return b.build();
+                .database(target.database());
+        return tls(b, target).build();
     }
 
-    private static JedisClientConfig sentinelConfig(RedisTarget target, Duration socketTimeout, Duration connect) {
+    /** The client settings of the sentinels, which have their own credentials. */
+    static JedisClientConfig sentinelConfig(RedisTarget target, Duration socketTimeout, Duration connect) {
         DefaultJedisClientConfig.Builder b = DefaultJedisClientConfig.builder()
                 .socketTimeoutMillis(millis(socketTimeout))
                 .connectionTimeoutMillis(millis(connect))
                 .user(target.sentinelUsername())
-                .password(target.sentinelPassword())
-                .ssl(target.ssl());
-        if (target.sslSocketFactory() != null) {
-            b.sslSocketFactory(target.sslSocketFactory());
+                .password(target.sentinelPassword());
+        return tls(b, target).build();
+    }
+
+    /**
+     * TLS with the server's name checked against its certificate during the handshake, and the bundle's trust
+     * material, protocols and ciphers when one is configured: without the check any certificate the JVM trusts
+     * would do, whoever it was issued to.
+     */
+    private static DefaultJedisClientConfig.Builder tls(DefaultJedisClientConfig.Builder b, RedisTarget target) {
+        b.ssl(target.ssl());
+        if (!target.ssl()) {
+            return b;
         }
-        return b.build();
+        SslBundle bundle = target.sslBundle();
+        if (bundle != null) {
+            b.sslSocketFactory(bundle.createSslContext().getSocketFactory());
+        }
+        return b.sslParameters(sslParameters(bundle));
+    }
+
+    private static SSLParameters sslParameters(@Nullable SslBundle bundle) {
+        SSLParameters parameters = new SSLParameters();
+        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        if (bundle != null) {
+            SslOptions options = bundle.getOptions();
+            if (options.getCiphers() != null) {
+                parameters.setCipherSuites(options.getCiphers());
+            }
+            if (options.getEnabledProtocols() != null) {
+                parameters.setProtocols(options.getEnabledProtocols());
+            }
+        }
+        return parameters;
     }
 
     /** As {@code RedisClients} sizes it: a caller never waits longer than the timeout for a connection. */

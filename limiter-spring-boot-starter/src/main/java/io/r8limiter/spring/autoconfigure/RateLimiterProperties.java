@@ -30,16 +30,24 @@ public class RateLimiterProperties {
     /** Prefix of every Redis key the limiter writes. */
     private String keyPrefix = "r8";
 
-    /** Named policies, each with one or more limits that are checked and debited together. */
+    /**
+     * Named policies, each with one or more limits (capacity, refill-tokens, refill-period) that are checked and
+     * debited together, and shadow to count denials without enforcing them.
+     */
     private Map<String, PolicyProperties> policies = new LinkedHashMap<>();
 
     /** Addresses or CIDR ranges of proxies whose X-Forwarded-For and Forwarded headers are believed. */
     private List<String> trustedProxies = new ArrayList<>();
 
-    /** URL rules that limit requests whose handler carries no @RateLimited, first match wins. */
+    /**
+     * URL rules (pattern, policy, key, cost) that limit requests whose handler carries no @RateLimited, first match
+     * wins.
+     */
     private List<Rule> rules = new ArrayList<>();
 
     private final Headers headers = new Headers();
+
+    private final Web web = new Web();
 
     private final Redis redis = new Redis();
 
@@ -99,6 +107,10 @@ public class RateLimiterProperties {
 
     public Headers getHeaders() {
         return headers;
+    }
+
+    public Web getWeb() {
+        return web;
     }
 
     public Redis getRedis() {
@@ -197,7 +209,10 @@ public class RateLimiterProperties {
         /** Name of the policy that limits matching requests. */
         private @Nullable String policy;
 
-        /** Which part of the request identifies the caller: ip, header:NAME, query:NAME, principal, class:FQCN or spel:EXPR. */
+        /**
+         * Which part of the request identifies the caller: ip, header:NAME, query:NAME, principal, class:FQCN or
+         * spel:EXPR.
+         */
         private String key = "ip";
 
         /** Tokens one request takes. */
@@ -251,10 +266,29 @@ public class RateLimiterProperties {
         }
     }
 
+    /** The Spring MVC integration. */
+    public static class Web {
+
+        /** Whether @RateLimited handlers and URL rules are limited in Spring MVC applications. */
+        private boolean enabled = true;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+    }
+
     /** Redis backend settings; the connection itself comes from spring.data.redis. */
     public static class Redis {
 
-        /** Connect and read timeout of the limiter's Redis client, past which the failure mode answers. */
+        /**
+         * Connect and read timeout of the limiter's Redis client, past which the failure mode answers. The limiter
+         * does not use spring.data.redis.timeout or connect-timeout, which are tuned for the application's own
+         * commands rather than for a decision on the request path.
+         */
         private Duration timeout = Duration.ofMillis(200);
 
         public Duration getTimeout() {

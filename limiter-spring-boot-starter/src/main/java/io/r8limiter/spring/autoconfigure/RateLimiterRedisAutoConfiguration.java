@@ -11,6 +11,7 @@ import io.r8limiter.stats.RateLimitStats;
 import java.time.Duration;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -47,9 +48,15 @@ public final class RateLimiterRedisAutoConfiguration {
     private static final String DATA_REDIS_DETAILS =
             "org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails";
 
-    /** Closed by Spring when the context stops; the backend, store and stats leave it to its owner. */
-    @Bean
-    @ConditionalOnMissingBean
+    /** The name of the limiter's own Jedis client, which the backend, store, stats and health check use. */
+    public static final String JEDIS_BEAN = "r8limiterJedis";
+
+    /**
+     * Closed by Spring when the context stops; the backend, store and stats leave it to its owner. Backs off only
+     * for a bean of this name, so the application's own Jedis clients are never taken for the limiter's.
+     */
+    @Bean(JEDIS_BEAN)
+    @ConditionalOnMissingBean(name = JEDIS_BEAN)
     UnifiedJedis r8limiterJedis(
             RateLimiterProperties properties,
             Environment environment,
@@ -65,7 +72,7 @@ public final class RateLimiterRedisAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    RateLimitBackend r8limiterBackend(UnifiedJedis jedis, RateLimiterProperties properties) {
+    RateLimitBackend r8limiterBackend(@Qualifier(JEDIS_BEAN) UnifiedJedis jedis, RateLimiterProperties properties) {
         return RedisBackend.builder()
                 .jedis(jedis)
                 .keyPrefix(properties.getKeyPrefix())
@@ -78,7 +85,7 @@ public final class RateLimiterRedisAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    PolicyStore r8limiterPolicyStore(UnifiedJedis jedis, RateLimiterProperties properties) {
+    PolicyStore r8limiterPolicyStore(@Qualifier(JEDIS_BEAN) UnifiedJedis jedis, RateLimiterProperties properties) {
         return RedisPolicyStore.builder(jedis)
                 .keyPrefix(properties.getKeyPrefix())
                 .policies(ConfiguredPolicies.of(properties))
@@ -87,7 +94,7 @@ public final class RateLimiterRedisAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    RateLimitStats r8limiterStats(UnifiedJedis jedis, RateLimiterProperties properties) {
+    RateLimitStats r8limiterStats(@Qualifier(JEDIS_BEAN) UnifiedJedis jedis, RateLimiterProperties properties) {
         return RedisStats.builder(jedis)
                 .keyPrefix(properties.getKeyPrefix())
                 .window(properties.getStats().getWindow())

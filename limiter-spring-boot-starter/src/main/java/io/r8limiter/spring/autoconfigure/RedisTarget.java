@@ -3,8 +3,8 @@ package io.r8limiter.spring.autoconfigure;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import javax.net.ssl.SSLSocketFactory;
 import org.jspecify.annotations.Nullable;
+import org.springframework.boot.ssl.SslBundle;
 
 /**
  * Where the Redis backend connects, read from Spring Boot's {@code spring.data.redis.*} settings or from its
@@ -19,7 +19,8 @@ import org.jspecify.annotations.Nullable;
  * @param sentinelUsername the sentinels' own user, if any
  * @param sentinelPassword the sentinels' own password, if any
  * @param ssl whether to connect with TLS
- * @param sslSocketFactory the socket factory from an SSL bundle; the JVM's default when {@code null}
+ * @param sslBundle the SSL bundle whose trust material, protocols and ciphers TLS uses; the JVM's defaults when
+ *     {@code null}
  */
 record RedisTarget(
         Mode mode,
@@ -31,7 +32,7 @@ record RedisTarget(
         @Nullable String sentinelUsername,
         @Nullable String sentinelPassword,
         boolean ssl,
-        @Nullable SSLSocketFactory sslSocketFactory) {
+        @Nullable SslBundle sslBundle) {
 
     /** The kinds of Redis deployment. */
     enum Mode {

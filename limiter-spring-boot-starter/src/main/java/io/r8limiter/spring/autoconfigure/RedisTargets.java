@@ -4,8 +4,8 @@ import io.r8limiter.spring.autoconfigure.RedisTarget.Mode;
 import io.r8limiter.spring.autoconfigure.RedisTarget.Node;
 import io.r8limiter.spring.autoconfigure.RedisTarget.Url;
 import java.util.List;
-import javax.net.ssl.SSLSocketFactory;
 import org.jspecify.annotations.Nullable;
+import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
 
 /** Reads a {@link RedisTarget} from the {@code spring.data.redis.*} properties, with Boot's precedence. */
@@ -13,44 +13,27 @@ final class RedisTargets {
 
     private RedisTargets() {}
 
-    /** Cluster nodes win over Sentinel, Sentinel over a URL, a URL over host and port, as in Spring Boot. */
+    /**
+     * Sentinel wins over Cluster, Cluster over a URL, a URL over host and port, in Spring Boot's order; static
+     * master-replica setups are refused, since the limiter must write to one primary.
+     */
     static RedisTarget fromProperties(SpringDataRedisSettings s, @Nullable SslBundles bundles) {
-        SSLSocketFactory factory = socketFactory(s, bundles);
+        SslBundle bundle = bundle(s, bundles);
         boolean ssl = s.getSsl().on();
+        if (s.getSentinel().getMaster() != null) {
+            return sentinel(s, ssl, bundle);
+        }
         if (!s.getCluster().getNodes().isEmpty()) {
             List<Node> nodes = Node.parseAll(
                     "spring.data.redis.cluster.nodes", s.getCluster().getNodes());
             return new RedisTarget(
-                    Mode.CLUSTER, nodes, null, 0, s.getUsername(), s.getPassword(), null, null, ssl, factory);
+                    Mode.CLUSTER, nodes, null, 0, s.getUsername(), s.getPassword(), null, null, ssl, bundle);
         }
-        if (s.getSentinel().getMaster() != null) {
-            List<Node> nodes = Node.parseAll(
-                    "spring.data.redis.sentinel.nodes", s.getSentinel().getNodes());
-            return new RedisTarget(
-                    Mode.SENTINEL,
-                    nodes,
-                    s.getSentinel().getMaster(),
-                    s.getDatabase(),
-                    s.getUsername(),
-                    s.getPassword(),
-                    s.getSentinel().getUsername(),
-                    s.getSentinel().getPassword(),
-                    ssl,
-                    factory);
+        if (!s.getMasterreplica().getNodes().isEmpty()) {
+            throw masterReplicaUnsupported();
         }
         if (s.getUrl() != null) {
-            Url url = Url.parse(s.getUrl());
-            return new RedisTarget(
-                    Mode.STANDALONE,
-                    List.of(url.node()),
-                    null,
-                    url.database(),
-                    url.username(),
-                    url.password(),
-                    null,
-                    null,
-                    ssl || url.ssl(),
-                    factory);
+            return url(s, Url.parse(s.getUrl()), ssl, bundle);
         }
         return new RedisTarget(
                 Mode.STANDALONE,
@@ -62,10 +45,47 @@ final class RedisTargets {
                 null,
                 null,
                 ssl,
-                factory);
+                bundle);
     }
 
-    static @Nullable SSLSocketFactory socketFactory(SpringDataRedisSettings s, @Nullable SslBundles bundles) {
+    /** Why a static master-replica setup is refused, and what to configure instead. */
+    static IllegalArgumentException masterReplicaUnsupported() {
+        return new IllegalArgumentException("spring.data.redis.masterreplica.nodes is not supported by the r8limiter"
+                + " Redis backend, which must write every decision to one primary; point spring.data.redis.url"
+                + " (or host and port) at the primary, or use spring.data.redis.sentinel.*");
+    }
+
+    private static RedisTarget sentinel(SpringDataRedisSettings s, boolean ssl, @Nullable SslBundle bundle) {
+        List<Node> nodes = Node.parseAll(
+                "spring.data.redis.sentinel.nodes", s.getSentinel().getNodes());
+        return new RedisTarget(
+                Mode.SENTINEL,
+                nodes,
+                s.getSentinel().getMaster(),
+                s.getDatabase(),
+                s.getUsername(),
+                s.getPassword(),
+                s.getSentinel().getUsername(),
+                s.getSentinel().getPassword(),
+                ssl,
+                bundle);
+    }
+
+    private static RedisTarget url(SpringDataRedisSettings s, Url url, boolean ssl, @Nullable SslBundle bundle) {
+        return new RedisTarget(
+                Mode.STANDALONE,
+                List.of(url.node()),
+                null,
+                url.database(),
+                url.username(),
+                url.password(),
+                null,
+                null,
+                ssl || url.ssl(),
+                bundle);
+    }
+
+    static @Nullable SslBundle bundle(SpringDataRedisSettings s, @Nullable SslBundles bundles) {
         String bundle = s.getSsl().getBundle();
         if (bundle == null) {
             return null;
@@ -74,6 +94,6 @@ final class RedisTargets {
             throw new IllegalStateException(
                     "spring.data.redis.ssl.bundle=" + bundle + " but no SslBundles bean exists");
         }
-        return bundles.getBundle(bundle).createSslContext().getSocketFactory();
+        return bundles.getBundle(bundle);
     }
 }

@@ -1,6 +1,5 @@
 package io.r8limiter.spring.autoconfigure;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -8,6 +7,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The subset of Spring Boot's {@code spring.data.redis.*} properties the Redis backend needs, bound by the starter
  * itself so that Jedis users need neither Spring Data Redis nor Lettuce. The names and meanings are Boot's own.
+ * {@code timeout} and {@code connect-timeout} are left out on purpose: the limiter's client uses
+ * {@code r8limiter.redis.timeout}.
  */
 class SpringDataRedisSettings {
 
@@ -17,12 +18,11 @@ class SpringDataRedisSettings {
     private int database;
     private @Nullable String username;
     private @Nullable String password;
-    private @Nullable Duration timeout;
-    private @Nullable Duration connectTimeout;
     private @Nullable String clientName;
     private final Ssl ssl = new Ssl();
     private final Sentinel sentinel = new Sentinel();
     private final Cluster cluster = new Cluster();
+    private final Masterreplica masterreplica = new Masterreplica();
 
     public @Nullable String getUrl() {
         return url;
@@ -72,22 +72,6 @@ class SpringDataRedisSettings {
         this.password = password;
     }
 
-    public @Nullable Duration getTimeout() {
-        return timeout;
-    }
-
-    public void setTimeout(@Nullable Duration timeout) {
-        this.timeout = timeout;
-    }
-
-    public @Nullable Duration getConnectTimeout() {
-        return connectTimeout;
-    }
-
-    public void setConnectTimeout(@Nullable Duration connectTimeout) {
-        this.connectTimeout = connectTimeout;
-    }
-
     public @Nullable String getClientName() {
         return clientName;
     }
@@ -106,6 +90,10 @@ class SpringDataRedisSettings {
 
     public Cluster getCluster() {
         return cluster;
+    }
+
+    public Masterreplica getMasterreplica() {
+        return masterreplica;
     }
 
     /** {@code spring.data.redis.ssl.*}. */
@@ -177,6 +165,19 @@ class SpringDataRedisSettings {
 
     /** {@code spring.data.redis.cluster.*}. */
     public static class Cluster {
+        private List<String> nodes = new ArrayList<>();
+
+        public List<String> getNodes() {
+            return nodes;
+        }
+
+        public void setNodes(List<String> nodes) {
+            this.nodes = nodes;
+        }
+    }
+
+    /** {@code spring.data.redis.masterreplica.*}, read only to refuse it with a clear message. */
+    public static class Masterreplica {
         private List<String> nodes = new ArrayList<>();
 
         public List<String> getNodes() {

@@ -2,6 +2,8 @@ package io.r8limiter.spring.mvc;
 
 import io.r8limiter.Decision;
 import io.r8limiter.RateLimiter;
+import io.r8limiter.spring.autoconfigure.RateLimiterProperties;
+import io.r8limiter.web.ClientIpResolver;
 import io.r8limiter.web.HttpAnswer;
 import io.r8limiter.web.HttpHeader;
 import io.r8limiter.web.RequestKeys;
@@ -31,6 +33,18 @@ public final class RateLimitInterceptor implements HandlerInterceptor {
     private final RateLimitRoutes routes;
     private final boolean headersOnAllowed;
 
+    /**
+     * An interceptor deciding with {@code limiter} and its policies, reading client addresses with {@code ips}, and
+     * taking the URL rules and header option from {@code properties}. Defined as a bean, it replaces the starter's,
+     * and the starter's startup scan still resolves every handler's annotations through it, so a bad one fails
+     * startup.
+     *
+     * @throws IllegalStateException naming the property when a URL rule names an unknown policy or a bad key
+     */
+    public RateLimitInterceptor(RateLimiter limiter, ClientIpResolver ips, RateLimiterProperties properties) {
+        this(limiter, routes(limiter, ips, properties), properties.getHeaders().isEnabled());
+    }
+
     RateLimitInterceptor(RateLimiter limiter, RateLimitRoutes routes, boolean headersOnAllowed) {
         this.limiter = limiter;
         this.routes = routes;
@@ -56,6 +70,11 @@ public final class RateLimitInterceptor implements HandlerInterceptor {
                     case LIMIT -> decide(route, resolution);
                 };
         return answer == null || write(answer, response);
+    }
+
+    private static RateLimitRoutes routes(RateLimiter limiter, ClientIpResolver ips, RateLimiterProperties properties) {
+        RouteFactory factory = new RouteFactory(limiter.policies(), ips, RateLimitInterceptor.class.getClassLoader());
+        return new RateLimitRoutes(factory, UrlRules.of(factory, properties.getRules()));
     }
 
     /** Resolves the route of {@code handler} now, so that a bad annotation fails at startup. */

@@ -1,15 +1,13 @@
 package io.r8limiter.spring.mvc;
 
-import io.r8limiter.PolicyStore;
 import io.r8limiter.RateLimiter;
 import io.r8limiter.spring.autoconfigure.RateLimiterAutoConfiguration;
 import io.r8limiter.spring.autoconfigure.RateLimiterProperties;
-import io.r8limiter.spring.autoconfigure.RateLimiterProperties.Rule;
 import io.r8limiter.web.ClientIpResolver;
-import java.util.List;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -20,10 +18,13 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
  * Spring MVC: the {@link RateLimitInterceptor} for {@code @RateLimited} handlers and {@code r8limiter.rules}, and
- * the {@link ClientIpResolver} built from {@code r8limiter.trusted-proxies}.
+ * the {@link ClientIpResolver} built from {@code r8limiter.trusted-proxies}. Off with
+ * {@code r8limiter.web.enabled=false}.
  *
  * <p>The interceptor is added to the application's handler mappings only, not to the actuator's, so management
- * endpoints are never charged to the limits they manage.
+ * endpoints are never charged to the limits they manage. An interceptor bean of the application replaces the
+ * starter's and is the one registered; a bean named {@code r8limiterWebMvcConfigurer} replaces the registration, for
+ * an application that registers the interceptor on chosen paths itself.
  *
  * @since 0.1
  */
@@ -31,6 +32,7 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass(DispatcherServlet.class)
 @ConditionalOnBean(RateLimiter.class)
+@ConditionalOnBooleanProperty(name = "r8limiter.web.enabled", matchIfMissing = true)
 public final class RateLimiterWebMvcAutoConfiguration {
 
     @Bean
@@ -42,19 +44,19 @@ public final class RateLimiterWebMvcAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     RateLimitInterceptor r8limiterInterceptor(
-            RateLimiter limiter, PolicyStore policies, ClientIpResolver ips, RateLimiterProperties properties) {
-        RouteFactory factory =
-                new RouteFactory(policies, ips, RateLimiterWebMvcAutoConfiguration.class.getClassLoader());
-        RateLimitRoutes routes = new RateLimitRoutes(factory, rules(factory, properties.getRules()));
-        return new RateLimitInterceptor(limiter, routes, properties.getHeaders().isEnabled());
+            RateLimiter limiter, ClientIpResolver ips, RateLimiterProperties properties) {
+        return new RateLimitInterceptor(limiter, ips, properties);
     }
 
     @Bean
+    @ConditionalOnMissingBean(name = "r8limiterHandlerMethodScan")
     HandlerMethodScan r8limiterHandlerMethodScan(ListableBeanFactory beans, RateLimitInterceptor interceptor) {
         return new HandlerMethodScan(beans, interceptor);
     }
 
+    /** Backs off by name only: applications commonly have WebMvcConfigurer beans of their own. */
     @Bean
+    @ConditionalOnMissingBean(name = "r8limiterWebMvcConfigurer")
     WebMvcConfigurer r8limiterWebMvcConfigurer(RateLimitInterceptor interceptor) {
         return new WebMvcConfigurer() {
             @Override
@@ -62,19 +64,5 @@ public final class RateLimiterWebMvcAutoConfiguration {
                 registry.addInterceptor(interceptor);
             }
         };
-    }
-
-    private static UrlRules rules(RouteFactory factory, List<Rule> rules) {
-        UrlRules.Builder builder = UrlRules.builder();
-        for (int i = 0; i < rules.size(); i++) {
-            Rule rule = rules.get(i);
-            String property = "r8limiter.rules[" + i + "]";
-            if (rule.getPattern() == null || rule.getPolicy() == null) {
-                throw new IllegalStateException(property + " needs both a pattern and a policy");
-            }
-            LimitedRoute route = factory.route(property, rule.getPolicy(), rule.getKey(), rule.getCost());
-            builder.add(property + ".pattern", rule.getPattern(), route);
-        }
-        return builder.build();
     }
 }

@@ -1,5 +1,6 @@
 package io.r8limiter.spring.mvc;
 
+import io.r8limiter.spring.autoconfigure.RateLimiterProperties;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -18,6 +19,21 @@ final class UrlRules {
 
     static UrlRules none() {
         return new UrlRules(List.of());
+    }
+
+    /** The rules of {@code r8limiter.rules}, each checked now. */
+    static UrlRules of(RouteFactory factory, List<RateLimiterProperties.Rule> rules) {
+        Builder builder = builder();
+        for (int i = 0; i < rules.size(); i++) {
+            RateLimiterProperties.Rule rule = rules.get(i);
+            String property = "r8limiter.rules[" + i + "]";
+            if (rule.getPattern() == null || rule.getPolicy() == null) {
+                throw new IllegalStateException(property + " needs both a pattern and a policy");
+            }
+            LimitedRoute route = factory.route(property, rule.getPolicy(), rule.getKey(), rule.getCost());
+            builder.add(property + ".pattern", rule.getPattern(), route);
+        }
+        return builder.build();
     }
 
     /** Starts a rule list. */

@@ -92,6 +92,21 @@ class RateLimiterAutoConfigurationTest {
     }
 
     @Test
+    void memoryMaxKeys_capsTheLiveBuckets() {
+        // The property was bound but a backend built without it would hold a million keys whatever was set.
+        runner.withPropertyValues("r8limiter.memory.max-keys=2").run(context -> {
+            RateLimiter limiter = context.getBean(RateLimiter.class);
+
+            limiter.tryConsume("api", BucketKey.of("u1"));
+            limiter.tryConsume("api", BucketKey.of("u2"));
+            Decision third = limiter.tryConsume("api", BucketKey.of("u3"));
+
+            assertThat(third.allowed()).isFalse();
+            assertThat(context.getBean(MemoryBackend.class).size()).isEqualTo(2);
+        });
+    }
+
+    @Test
     void refillTokens_defaultToTheCapacity_andPeriodsBindAsDurations() {
         runner.withPropertyValues(
                         "r8limiter.policies.two.limits[0].capacity=10",

@@ -3,16 +3,28 @@ package io.r8limiter.spring.mvc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.r8limiter.RateLimited;
+import io.r8limiter.RateLimiter;
 import io.r8limiter.spring.autoconfigure.RateLimiterAutoConfiguration;
+import io.r8limiter.spring.autoconfigure.RateLimiterProperties;
+import io.r8limiter.web.ClientIpResolver;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.DispatcherServlet;
+import org.springframework.web.servlet.HandlerExecutionChain;
+import org.springframework.web.servlet.HandlerInterceptor;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
 class RateLimitedStartupTest {
 
@@ -105,6 +117,58 @@ class RateLimitedStartupTest {
     }
 
     @Test
+    void applicationsInterceptor_replacesTheStarters_andIsTheOneRegistered() {
+        // The interceptor had no public constructor, so the documented back-off could never happen.
+        runner.withBean(GoodController.class)
+                .withUserConfiguration(OwnInterceptor.class)
+                .run(context -> {
+                    RateLimitInterceptor own = context.getBean(RateLimitInterceptor.class);
+
+                    assertThat(context)
+                            .hasSingleBean(RateLimitInterceptor.class)
+                            .hasBean("ownInterceptor");
+                    assertThat(interceptorsOf(context, "/good")).contains(own);
+                });
+    }
+
+    @Test
+    void applicationsInterceptor_stillHasBadAnnotationsFailStartup() {
+        runner.withBean(BadKeyController.class)
+                .withUserConfiguration(OwnInterceptor.class)
+                .run(context -> assertThat(context)
+                        .getFailure()
+                        .hasStackTraceContaining("@RateLimited on " + BadKeyController.class.getName() + "#get()"));
+    }
+
+    @Test
+    void webDisabled_registersNothing_andReadsNoAnnotations() {
+        runner.withBean(BadKeyController.class)
+                .withPropertyValues("r8limiter.web.enabled=false")
+                .run(context -> assertThat(context)
+                        .hasNotFailed()
+                        .doesNotHaveBean(RateLimitInterceptor.class)
+                        .doesNotHaveBean("r8limiterWebMvcConfigurer")
+                        .doesNotHaveBean("r8limiterHandlerMethodScan"));
+    }
+
+    @Test
+    void applicationsOwnWebMvcConfigurer_leavesTheStartersInPlace() {
+        // Backing off by type would have dropped the interceptor from any application with a WebMvcConfigurer.
+        runner.withBean(GoodController.class)
+                .withBean("appConfigurer", WebMvcConfigurer.class, () -> new WebMvcConfigurer() {})
+                .run(context -> assertThat(interceptorsOf(context, "/good"))
+                        .contains(context.getBean(RateLimitInterceptor.class)));
+    }
+
+    @Test
+    void beanNamedR8limiterWebMvcConfigurer_replacesTheRegistration() {
+        runner.withBean(GoodController.class)
+                .withBean("r8limiterWebMvcConfigurer", WebMvcConfigurer.class, () -> new WebMvcConfigurer() {})
+                .run(context -> assertThat(interceptorsOf(context, "/good"))
+                        .doesNotContain(context.getBean(RateLimitInterceptor.class)));
+    }
+
+    @Test
     void withoutSpringMvc_theInterceptorBacksOff() {
         runner.withClassLoader(new FilteredClassLoader(DispatcherServlet.class))
                 .run(context -> assertThat(context).doesNotHaveBean(RateLimitInterceptor.class));
@@ -116,6 +180,22 @@ class RateLimitedStartupTest {
                 .withConfiguration(AutoConfigurations.of(
                         RateLimiterAutoConfiguration.class, RateLimiterWebMvcAutoConfiguration.class))
                 .run(context -> assertThat(context).doesNotHaveBean(RateLimitInterceptor.class));
+    }
+
+    private static List<HandlerInterceptor> interceptorsOf(ApplicationContext context, String path) throws Exception {
+        HandlerExecutionChain chain = context.getBean(
+                        "requestMappingHandlerMapping", RequestMappingHandlerMapping.class)
+                .getHandler(new MockHttpServletRequest("GET", path));
+        assertThat(chain).as(path).isNotNull();
+        return chain.getInterceptorList();
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OwnInterceptor {
+        @Bean
+        RateLimitInterceptor ownInterceptor(RateLimiter limiter, RateLimiterProperties properties) {
+            return new RateLimitInterceptor(limiter, ClientIpResolver.of(List.of()), properties);
+        }
     }
 
     @RestController

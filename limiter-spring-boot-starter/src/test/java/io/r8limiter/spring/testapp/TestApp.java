@@ -3,6 +3,7 @@ package io.r8limiter.spring.testapp;
 import io.r8limiter.RateLimitBackend;
 import io.r8limiter.RateLimited;
 import io.r8limiter.memory.MemoryBackend;
+import java.util.concurrent.Callable;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
@@ -20,7 +21,8 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * A Spring Boot application as a starter user writes it: annotated controllers, URL rules in {@code
  * application-webapp.yml}, and its own security chain (the starter brings none). HTTP Basic with plain-text passwords
- * keeps requests fast: {@code alice}, {@code bob} and {@code carol} are plain users, {@code admin} has role ADMIN.
+ * keeps requests fast: {@code alice}, {@code bob} and {@code carol} are plain users, {@code admin} has role ADMIN,
+ * {@code ops} role OPS.
  */
 @SpringBootApplication
 public class TestApp {
@@ -57,6 +59,8 @@ public class TestApp {
                 User.withUsername(name).password("{noop}pw").roles("USER").build();
             case "admin" ->
                 User.withUsername(name).password("{noop}pw").roles("ADMIN").build();
+            case "ops" ->
+                User.withUsername(name).password("{noop}pw").roles("OPS").build();
             default -> throw new UsernameNotFoundException(name);
         };
     }
@@ -120,6 +124,13 @@ public class TestApp {
             return "ip";
         }
 
+        /** Completes on another thread, so the request is dispatched a second time (ASYNC). */
+        @GetMapping("/async")
+        @RateLimited(policy = "five", key = "header:X-User")
+        Callable<String> async() {
+            return () -> "async";
+        }
+
         @GetMapping("/api-key/{tenant}")
         @RateLimited(policy = "spel", key = "spel:header['X-Api-Key'] ?: pathVariables['tenant']")
         String apiKey(@PathVariable String tenant) {
@@ -168,6 +179,12 @@ public class TestApp {
         @GetMapping("/free")
         String free() {
             return "free";
+        }
+
+        /** Fails, so the container forwards to the error path, which a URL rule also covers. */
+        @GetMapping("/rules/boom")
+        String boom() {
+            throw new IllegalStateException("boom");
         }
     }
 }
