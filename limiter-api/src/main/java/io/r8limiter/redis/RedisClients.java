@@ -60,7 +60,12 @@ public final class RedisClients {
                 .build();
     }
 
-    private static GenericObjectPoolConfig<Connection> pool(Duration timeout) {
+    /**
+     * The connection pool every r8limiter client uses: a caller never waits longer than {@code timeout} for a
+     * connection, and idle connections are checked every {@link #IDLE_CHECK_INTERVAL}, so one the server closed is
+     * dropped before a decision could be sent on it. Up to 64 connections.
+     */
+    public static GenericObjectPoolConfig<Connection> pool(Duration timeout) {
         GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
         pool.setMaxTotal(64);
         pool.setMaxIdle(64);

@@ -5,6 +5,7 @@ import io.r8limiter.Decision;
 import io.r8limiter.Policy;
 import io.r8limiter.RateLimitBackend;
 import io.r8limiter.redis.RedisBackend;
+import io.r8limiter.redis.RedisClients;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
@@ -14,9 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
-import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import org.jspecify.annotations.Nullable;
-import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
@@ -57,7 +56,8 @@ final class RedisBackends {
         }
         Set<HostAndPort> nodes = hosts("redis-cluster-nodes", s.redisClusterNodes);
         try {
-            return new JedisCluster(nodes, config, 2, s.redisTimeout.multipliedBy(2), pool(s.redisTimeout));
+            return new JedisCluster(
+                    nodes, config, 2, s.redisTimeout.multipliedBy(2), RedisClients.pool(s.redisTimeout));
         } catch (JedisException e) {
             throw unreachable("redis-cluster-nodes", "no node of " + list(nodes) + " gave the slot map", s, e);
         }
@@ -68,7 +68,8 @@ final class RedisBackends {
         Set<HostAndPort> sentinels = hosts("redis-sentinels", s.redisSentinels);
         JedisClientConfig sentinelConfig = config(s.redisTimeout, null, null, 0, false);
         try {
-            return new JedisSentineled(s.redisSentinelMaster, config, pool(s.redisTimeout), sentinels, sentinelConfig);
+            return new JedisSentineled(
+                    s.redisSentinelMaster, config, RedisClients.pool(s.redisTimeout), sentinels, sentinelConfig);
         } catch (JedisException e) {
             String what = "no Sentinel of " + list(sentinels) + " named the address of master '" + s.redisSentinelMaster
                     + "' (init-param redis-sentinel-master)";
@@ -124,7 +125,7 @@ final class RedisBackends {
         HostAndPort server = new HostAndPort(uri.getHost(), port);
         JedisClientConfig config =
                 config(s.redisTimeout, user, password, database(url, uri.getPath()), "rediss".equals(uri.getScheme()));
-        return new JedisPooled(pool(s.redisTimeout), server, config);
+        return new JedisPooled(RedisClients.pool(s.redisTimeout), server, config);
     }
 
     private static JedisClientConfig config(
@@ -142,16 +143,6 @@ final class RedisBackends {
             builder.password(password);
         }
         return builder.build();
-    }
-
-    /** A pool that never makes a request wait longer than the timeout for a connection. */
-    private static GenericObjectPoolConfig<Connection> pool(Duration timeout) {
-        GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
-        pool.setMaxTotal(64);
-        pool.setMaxIdle(64);
-        pool.setMaxWait(timeout);
-        pool.setJmxEnabled(false);
-        return pool;
     }
 
     private static int database(String url, @Nullable String path) {

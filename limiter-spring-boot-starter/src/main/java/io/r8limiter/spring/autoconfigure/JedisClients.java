@@ -1,5 +1,6 @@
 package io.r8limiter.spring.autoconfigure;
 
+import io.r8limiter.redis.RedisClients;
 import io.r8limiter.spring.autoconfigure.RedisTarget.Node;
 import java.time.Duration;
 import java.util.LinkedHashSet;
@@ -20,7 +21,7 @@ import redis.clients.jedis.UnifiedJedis;
 
 /**
  * Builds the Jedis client for a {@link RedisTarget}: pooled standalone, Sentinel-managed, or cluster, with the small
- * timeouts and bounded pool wait of {@code io.r8limiter.redis.RedisClients} plus Boot's credentials and TLS. TLS
+ * timeouts and the pool of {@link RedisClients} plus Boot's credentials and TLS. TLS
  * always verifies that the server's certificate names the host connected to.
  */
 final class JedisClients {
@@ -30,7 +31,7 @@ final class JedisClients {
     static UnifiedJedis create(
             RedisTarget target, Duration socketTimeout, Duration connectTimeout, @Nullable String clientName) {
         JedisClientConfig config = config(target, socketTimeout, connectTimeout, clientName);
-        GenericObjectPoolConfig<Connection> pool = pool(socketTimeout);
+        GenericObjectPoolConfig<Connection> pool = RedisClients.pool(socketTimeout);
         return switch (target.mode()) {
             case STANDALONE -> new JedisPooled(pool, hostAndPort(target.nodes().get(0)), config);
             case CLUSTER -> new JedisCluster(hostsAndPorts(target), config, 2, socketTimeout.multipliedBy(2), pool);
@@ -97,16 +98,6 @@ final class JedisClients {
             }
         }
         return parameters;
-    }
-
-    /** As {@code RedisClients} sizes it: a caller never waits longer than the timeout for a connection. */
-    private static GenericObjectPoolConfig<Connection> pool(Duration timeout) {
-        GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
-        pool.setMaxTotal(64);
-        pool.setMaxIdle(64);
-        pool.setMaxWait(timeout);
-        pool.setJmxEnabled(false);
-        return pool;
     }
 
     private static Set<HostAndPort> hostsAndPorts(RedisTarget target) {
