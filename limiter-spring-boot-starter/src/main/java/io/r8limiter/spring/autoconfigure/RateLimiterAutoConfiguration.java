@@ -10,6 +10,7 @@ import io.r8limiter.stats.LocalStats;
 import io.r8limiter.stats.RateLimitStats;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -46,6 +47,7 @@ public final class RateLimiterAutoConfiguration {
     }
 
     @Bean
+    @ConditionalOnBooleanProperty(name = "r8limiter.stats.enabled", matchIfMissing = true)
     @ConditionalOnMissingBean
     RateLimitStats r8limiterStats(RateLimiterProperties properties) {
         return LocalStats.builder().window(properties.getStats().getWindow()).build();

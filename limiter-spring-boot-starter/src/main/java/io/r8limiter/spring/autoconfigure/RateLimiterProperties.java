@@ -318,8 +318,19 @@ public class RateLimiterProperties {
     /** Decision statistics. */
     public static class Stats {
 
+        /** Whether decisions are counted for totals and top offenders (the endpoint then shows none). */
+        private boolean enabled = true;
+
         /** Window that totals and top offenders cover. */
         private Duration window = Duration.ofMinutes(15);
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
 
         public Duration getWindow() {
             return window;

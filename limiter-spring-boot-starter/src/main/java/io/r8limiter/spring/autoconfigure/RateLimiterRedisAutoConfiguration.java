@@ -13,6 +13,7 @@ import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -93,6 +94,7 @@ public final class RateLimiterRedisAutoConfiguration {
     }
 
     @Bean
+    @ConditionalOnBooleanProperty(name = "r8limiter.stats.enabled", matchIfMissing = true)
     @ConditionalOnMissingBean
     RateLimitStats r8limiterStats(@Qualifier(JEDIS_BEAN) UnifiedJedis jedis, RateLimiterProperties properties) {
         return RedisStats.builder(jedis)

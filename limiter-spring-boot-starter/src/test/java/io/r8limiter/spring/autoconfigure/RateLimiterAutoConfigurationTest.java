@@ -51,6 +51,18 @@ class RateLimiterAutoConfigurationTest {
     }
 
     @Test
+    void statsDisabled_leaveNoStatsBean_andTheLimiterStillDecides() {
+        runner.withPropertyValues("r8limiter.stats.enabled=false").run(context -> {
+            assertThat(context).doesNotHaveBean(RateLimitStats.class);
+
+            assertThat(context.getBean(RateLimiter.class)
+                            .tryConsume("api", BucketKey.of("u1"))
+                            .allowed())
+                    .isTrue();
+        });
+    }
+
+    @Test
     void decisions_reachTheMetricsAndStats() {
         runner.run(context -> {
             RateLimiter limiter = context.getBean(RateLimiter.class);
