@@ -209,7 +209,7 @@ class RedisPolicyStoreTest {
         assertThat(BucketKey.utf8Length(name)).isEqualTo(256);
         assertThat(first).isTrue();
         assertThat(second).isFalse();
-        assertThat(RedisStatsTest.scan(redis, prefix + ":1:{????????}:*"))
+        assertThat(RedisStatsTest.scan(redis, prefix + ":" + RedisKeys.SCHEMA + ":{????????}:*"))
                 .filteredOn(key -> !key.contains("{policies}"))
                 .hasSize(1)
                 .allMatch(key -> key.length() < 100, "shorter than 100 characters");
