@@ -46,6 +46,7 @@ class RedisFaultsSystemTest {
     private static AppProcess open;
     private static AppProcess closed;
     private static AppProcess local;
+    private static Fleet fleet;
     private static final Http http = Http.client();
 
     @BeforeAll
@@ -56,6 +57,7 @@ class RedisFaultsSystemTest {
         open = apps.get(0);
         closed = apps.get(1);
         local = apps.get(2);
+        fleet = new Fleet(apps);
     }
 
     @AfterAll
@@ -88,24 +90,24 @@ class RedisFaultsSystemTest {
     @Test
     @Order(1)
     void killedRedis_everyRequestAnswersByItsFailureModeInTime_andRedisDecidesAgainSoonAfterARestart() {
-        Map<AppProcess, Long> threadsBefore = threads();
+        Map<AppProcess, Long> threadsBefore = fleet.gauge(Prometheus::threads);
         Load load = Load.start(List.of(open, closed, local), 2, n -> Query.allow("kill-" + (n % 50), "r"));
         awaitNonDegradedFromEveryApp(load, System.nanoTime());
         long clientsBefore = connectedClients();
-        Map<AppProcess, Long> filesBefore = openFiles();
+        Map<AppProcess, Long> filesBefore = fleet.gauge(Prometheus::openFiles);
 
         long killedAt = System.nanoTime();
         redis.kill();
-        Map<AppProcess, Long> healthDown = awaitHealth(503, killedAt);
-        Map<AppProcess, String> probesDuringOutage = probes();
+        Map<AppProcess, Long> healthDown = fleet.awaitHealth(503, killedAt);
+        Map<AppProcess, String> probesDuringOutage = fleet.probes();
         sleepUntil(killedAt + Duration.ofSeconds(3).toNanos());
         redis.restart();
         long restartedAt = System.nanoTime();
-        Map<AppProcess, Long> healthUp = awaitHealth(200, restartedAt);
+        Map<AppProcess, Long> healthUp = fleet.awaitHealth(200, restartedAt);
         Map<AppProcess, Long> recovery = awaitNonDegradedFromEveryApp(load, restartedAt);
         AppProcess.sleep(Duration.ofSeconds(1));
         long clientsAfter = connectedClients();
-        Map<AppProcess, Long> filesAfter = openFiles();
+        Map<AppProcess, Long> filesAfter = fleet.gauge(Prometheus::openFiles);
         load.close();
 
         List<Load.Sample> outage = load.between(killedAt, restartedAt);
@@ -124,7 +126,7 @@ class RedisFaultsSystemTest {
         assertThat(healthDown.values()).allSatisfy(ms -> assertThat(ms).isLessThanOrEqualTo(RECOVERY.toMillis()));
         assertThat(probesDuringOutage.values()).allSatisfy(p -> assertThat(p).isEqualTo("DOWN 200 200"));
         assertThat(healthUp.values()).allSatisfy(ms -> assertThat(ms).isLessThanOrEqualTo(RECOVERY.toMillis()));
-        Map<AppProcess, Long> threadsAfter = threads();
+        Map<AppProcess, Long> threadsAfter = fleet.gauge(Prometheus::threads);
         threadsBefore.forEach((app, before) -> assertThat(threadsAfter.get(app)).isLessThanOrEqualTo(before + 5));
         filesBefore.forEach((app, before) -> assertThat(filesAfter.get(app)).isLessThanOrEqualTo(before + 5));
         // The pools reconnect as load asks (one more per app at most), not once per call failed during the outage.
@@ -133,11 +135,11 @@ class RedisFaultsSystemTest {
         MEASURED.put("kill.redisClientsBefore", clientsBefore);
         MEASURED.put("kill.redisClientsAfter", clientsAfter);
         MEASURED.put("kill.worstLatencyMs", worst);
-        MEASURED.put("kill.recoveryMsMax", max(recovery));
-        MEASURED.put("kill.healthDownMsMax", max(healthDown));
-        MEASURED.put("kill.healthUpMsMax", max(healthUp));
-        MEASURED.put("kill.threadGrowthMax", growth(threadsBefore, threadsAfter));
-        MEASURED.put("kill.openFilesGrowthMax", growth(filesBefore, filesAfter));
+        MEASURED.put("kill.recoveryMsMax", Fleet.max(recovery));
+        MEASURED.put("kill.healthDownMsMax", Fleet.max(healthDown));
+        MEASURED.put("kill.healthUpMsMax", Fleet.max(healthUp));
+        MEASURED.put("kill.threadGrowthMax", Fleet.growth(threadsBefore, threadsAfter));
+        MEASURED.put("kill.openFilesGrowthMax", Fleet.growth(filesBefore, filesAfter));
     }
 
     @Test
@@ -154,13 +156,13 @@ class RedisFaultsSystemTest {
         // Released as Redis stops, so that the burst meets closed circuits and every request waits on Redis.
         List<Load.Sample> burst = Load.burst(List.of(closed), BURST, n -> Query.allow("burst-" + n, "r"), redis::pause);
         long burstDone = System.nanoTime();
-        Map<AppProcess, Long> busyDuringPause = busyThreads();
+        Map<AppProcess, Long> busyDuringPause = fleet.gauge(Prometheus::busyThreads);
         sleepUntil(pausedAt + Duration.ofSeconds(3).toNanos());
         long resumedAt = System.nanoTime();
         redis.resume();
         Map<AppProcess, Long> recovery = awaitNonDegradedFromEveryApp(load, resumedAt);
         load.close();
-        Map<AppProcess, Long> busyAfter = awaitIdle();
+        Map<AppProcess, Long> busyAfter = fleet.awaitIdle();
 
         List<Load.Sample> stalled = load.between(pausedAt, resumedAt);
         long worst = worst(
@@ -198,9 +200,9 @@ class RedisFaultsSystemTest {
                 burst.stream().filter(Load.Sample::degraded).count());
         MEASURED.put("pause.burstWorstLatencyMs", worstBurst);
         MEASURED.put("pause.healthyBurstWorstLatencyMs", healthyBurst);
-        MEASURED.put("pause.busyThreadsDuringPauseMax", max(busyDuringPause));
-        MEASURED.put("pause.busyThreadsAfterMax", max(busyAfter));
-        MEASURED.put("pause.recoveryMsMax", max(recovery));
+        MEASURED.put("pause.busyThreadsDuringPauseMax", Fleet.max(busyDuringPause));
+        MEASURED.put("pause.busyThreadsAfterMax", Fleet.max(busyAfter));
+        MEASURED.put("pause.recoveryMsMax", Fleet.max(recovery));
     }
 
     @Test
@@ -244,65 +246,12 @@ class RedisFaultsSystemTest {
         return waits;
     }
 
-    /**
-     * Polls every app's {@code /actuator/health} each 20 ms until it answers {@code status}; the wait per app in ms
-     * since {@code since}.
-     */
-    private static Map<AppProcess, Long> awaitHealth(int status, long since) {
-        Map<AppProcess, Long> waits = new HashMap<>();
-        await().atMost(5, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(20)).until(() -> {
-            for (AppProcess app : List.of(open, closed, local)) {
-                if (!waits.containsKey(app)
-                        && http.get(app.uri("/actuator/health")).status() == status) {
-                    waits.put(app, (System.nanoTime() - since) / 1_000_000);
-                }
-            }
-            return waits.size() == 3;
-        });
-        return waits;
-    }
-
-    /** Per app: overall health status, then the readiness and liveness probes' HTTP statuses. */
-    private static Map<AppProcess, String> probes() {
-        Map<AppProcess, String> probes = new HashMap<>();
-        for (AppProcess app : List.of(open, closed, local)) {
-            String health =
-                    http.get(app.uri("/actuator/health")).json().path("status").asString();
-            int readiness = http.get(app.uri("/actuator/health/readiness")).status();
-            int liveness = http.get(app.uri("/actuator/health/liveness")).status();
-            probes.put(app, health + " " + readiness + " " + liveness);
-        }
-        return probes;
-    }
-
-    /** Waits up to 2 s for every app's busy request threads to fall to the scrape's own; the last counts seen. */
-    private static Map<AppProcess, Long> awaitIdle() {
-        Map<AppProcess, Long> busy = new HashMap<>();
-        long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-        do {
-            busy = busyThreads();
-        } while (max(busy) > 1 && System.nanoTime() < deadline);
-        return busy;
-    }
-
     private static void sleepUntil(long deadlineNanos) {
         AppProcess.sleep(Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime())));
     }
 
-    private static Map<AppProcess, Long> busyThreads() {
-        Map<AppProcess, Long> busy = new HashMap<>();
-        for (AppProcess app : List.of(open, closed, local)) {
-            busy.put(app, Prometheus.scrape(http, app).busyThreads());
-        }
-        return busy;
-    }
-
     private static long worst(List<Load.Sample> samples) {
         return samples.stream().mapToLong(Load.Sample::latencyMillis).max().orElse(0);
-    }
-
-    private static long max(Map<AppProcess, Long> perApp) {
-        return perApp.values().stream().mapToLong(Long::longValue).max().orElse(-1);
     }
 
     /** Clients connected to Redis, not counting the connection that asks. */
@@ -315,28 +264,5 @@ class RedisFaultsSystemTest {
             }
             return Long.parseLong(m.group(1)) - 1;
         }
-    }
-
-    private static Map<AppProcess, Long> threads() {
-        Map<AppProcess, Long> threads = new HashMap<>();
-        for (AppProcess app : List.of(open, closed, local)) {
-            threads.put(app, Prometheus.scrape(http, app).threads());
-        }
-        return threads;
-    }
-
-    private static Map<AppProcess, Long> openFiles() {
-        Map<AppProcess, Long> files = new HashMap<>();
-        for (AppProcess app : List.of(open, closed, local)) {
-            files.put(app, Prometheus.scrape(http, app).openFiles());
-        }
-        return files;
-    }
-
-    private static long growth(Map<AppProcess, Long> before, Map<AppProcess, Long> after) {
-        return before.keySet().stream()
-                .mapToLong(app -> after.get(app) - before.get(app))
-                .max()
-                .orElse(0);
     }
 }
