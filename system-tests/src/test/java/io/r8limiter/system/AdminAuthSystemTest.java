@@ -17,6 +17,7 @@ class AdminAuthSystemTest {
     static final String BEARER = "Bearer " + AppProcess.ADMIN_TOKEN;
     static final String WIDEN =
             "{\"resource\":null,\"capacity\":1000000,\"refill_tokens\":1000000," + "\"refill_period_ms\":1000}";
+    static final String WIDEN_OVERRIDE = "{\"limits\":\"1000000/1s\"}";
 
     private static AppProcess app;
     private static final Http http = Http.client();
@@ -77,10 +78,37 @@ class AdminAuthSystemTest {
             assertThat(http.send("DELETE", app.uri(Query.tokens("u1", "r1")), BEARER, null)
                             .status())
                     .isEqualTo(204);
+            assertThat(http.get(app.uri("/actuator/ratelimit"), BEARER).status())
+                    .isEqualTo(200);
         }
         assertThat(http.send("DELETE", app.uri("/admin/policy?resource=c19-own"), BEARER, null)
                         .status())
                 .isEqualTo(204);
+    }
+
+    @Test
+    void theAdminToken_opensTheRatelimitEndpoint() {
+        Http.Reply summary = http.get(app.uri("/actuator/ratelimit"), BEARER);
+        Http.Reply bucket = http.get(app.uri("/actuator/ratelimit/ctl/c19-actuator/ctl"), BEARER);
+        Http.Reply override =
+                http.send("POST", app.uri("/actuator/ratelimit/c19-act"), BEARER, "{\"limits\":\"5/1m\"}");
+        Http.Reply removed = http.send("DELETE", app.uri("/actuator/ratelimit/c19-act"), BEARER, null);
+        Http.Reply removedAgain = http.send("DELETE", app.uri("/actuator/ratelimit/c19-act"), BEARER, null);
+        Http.Reply reset = http.send("DELETE", app.uri("/actuator/ratelimit/ctl/c19-actuator/ctl"), BEARER, null);
+
+        assertThat(summary.status()).as(summary.body()).isEqualTo(200);
+        List<String> policies = new ArrayList<>();
+        summary.json()
+                .path("policies")
+                .forEach(policy -> policies.add(policy.path("name").asString()));
+        assertThat(policies).contains("default", "ctl");
+        assertThat(bucket.status()).as(bucket.body()).isEqualTo(200);
+        assertThat(bucket.json().path("remaining").asLong()).isEqualTo(10);
+        assertThat(override.status()).as(override.body()).isEqualTo(200);
+        assertThat(override.json().path("source").asString()).isEqualTo("override");
+        assertThat(removed.status()).isEqualTo(204);
+        assertThat(removedAgain.status()).isEqualTo(404);
+        assertThat(reset.status()).isEqualTo(204);
     }
 
     @Test
@@ -112,6 +140,11 @@ class AdminAuthSystemTest {
                 new Call("GET", "/actuator/ratelimit", null),
                 new Call("POST", "/actuator/ratelimit", WIDEN),
                 new Call("DELETE", "/actuator/ratelimit", null),
+                new Call("POST", "/actuator/ratelimit/default", WIDEN_OVERRIDE),
+                new Call("DELETE", "/actuator/ratelimit/default", null),
+                new Call("GET", "/actuator/ratelimit/default/u1/r1", null),
+                new Call("DELETE", "/actuator/ratelimit/default/u1/r1", null),
+                new Call("GET", "/actuator/ratelimit?offenders=1000", null),
                 new Call("GET", "//admin/stats", null),
                 new Call("GET", "/admin/./stats", null),
                 new Call("GET", "/%61dmin/stats", null),

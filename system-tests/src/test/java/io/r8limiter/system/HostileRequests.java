@@ -8,7 +8,9 @@ import java.util.Random;
  * A seeded generator of hostile requests: random methods over the decision, admin and actuator paths (with path
  * tricks that try to slip past the admin guard), values that are empty, oversized, Unicode, control characters, log
  * lines, patterns, template expressions and overflowing numbers, encoded properly, raw or with broken
- * percent-encoding, and bodies that are JSON bombs. Nothing here carries the valid admin token on a write.
+ * percent-encoding, and bodies that are JSON bombs. A quarter of the requests are decisions for near neighbours of
+ * a control user's own id (suffixes, separators, braces, case, spaces, NUL, repeated parameters), which must never
+ * reach its bucket. Nothing here carries the valid admin token on a write.
  */
 final class HostileRequests {
 
@@ -79,6 +81,8 @@ final class HostileRequests {
             "/admin/policy",
             "/admin/tokens",
             "/actuator/ratelimit",
+            "/actuator/ratelimit/ctl",
+            "/actuator/ratelimit/default/u1/r1",
             "/actuator/health",
             "/actuator/prometheus",
             "/actuator/env",
@@ -100,10 +104,14 @@ final class HostileRequests {
 
     private final Random random;
     private final String adminToken;
+    private final String controlUser;
+    private final String controlResource;
 
-    HostileRequests(long seed, String adminToken) {
+    HostileRequests(long seed, String adminToken, String controlUser, String controlResource) {
         this.random = new Random(seed);
         this.adminToken = adminToken;
+        this.controlUser = controlUser;
+        this.controlResource = controlResource;
     }
 
     /** One hostile request. */
@@ -137,6 +145,9 @@ final class HostileRequests {
     }
 
     Request next() {
+        if (random.nextInt(4) == 0) {
+            return controlNeighbour();
+        }
         String method = pick(METHODS);
         String path = pick(PATHS);
         String query = "user_id=" + value() + "&resource=" + value() + (random.nextBoolean() ? "&cost=" + cost() : "");
@@ -151,6 +162,46 @@ final class HostileRequests {
             }
         }
         return new Request(method, path + "?" + query, headers.toString(), body, validToken);
+    }
+
+    /** A decision whose user, resource or both are near, but never equal to, the control user's and resource. */
+    private Request controlNeighbour() {
+        String user = controlUser;
+        String resource = controlResource;
+        List<String> users = List.of(
+                Query.enc(user + " "),
+                Query.enc(" " + user),
+                Query.enc(user + "\u0000"),
+                Query.enc("{" + user + "}"),
+                Query.enc("{" + user),
+                Query.enc(user + "}"),
+                Query.enc(user + ":" + resource),
+                Query.enc(user + "|" + resource),
+                Query.enc(user + "&resource=" + resource),
+                Query.enc(user.toUpperCase()),
+                Query.enc(user + "\n"),
+                Query.enc(user + "\u200b"),
+                Query.enc(user + "%00"),
+                user + "%00",
+                user + "%2F",
+                user + "&user_id=",
+                user + "&user_id=" + user);
+        List<String> resources = List.of(
+                Query.enc(resource),
+                Query.enc(resource),
+                Query.enc("{" + resource + "}"),
+                Query.enc(resource + ":" + user),
+                Query.enc(resource + " "),
+                resource + "%00",
+                resource + "&resource=" + resource);
+        String u = pick(users);
+        String r = pick(resources);
+        if (random.nextInt(4) == 0) {
+            // The control user itself on a neighbour of the control resource.
+            u = Query.enc(user);
+            r = pick(resources.subList(2, resources.size()));
+        }
+        return new Request("POST", "/allow?user_id=" + u + "&resource=" + r, "", new byte[0], false);
     }
 
     /** A value for a query parameter: encoded properly, sent raw, or with broken percent-encoding spliced in. */

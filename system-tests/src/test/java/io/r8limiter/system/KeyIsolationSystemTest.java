@@ -2,6 +2,7 @@ package io.r8limiter.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -88,9 +89,31 @@ class KeyIsolationSystemTest {
                         .path("allowed")
                         .asBoolean())
                 .isFalse();
-        JsonNode stats = http.get(app.uri("/admin/stats"), BEARER).json();
-        assertThat(stats.isObject()).isTrue();
         assertThat(LogLines.problems(app.logLines(), HostileRequests.MARK)).isEmpty();
+    }
+
+    @Test
+    void aControlCharacterId_comesBackFromTheAdminStatsEscapedAndIntact() {
+        String id = "\u0000\r\nX-stats";
+        // Denied often enough to stay listed however many other offenders the shared app has seen this window.
+        for (int i = 0; i < 63; i++) {
+            http.post(app.uri(Query.allow(id, "iso-stats")));
+        }
+
+        Http.Reply stats = http.get(app.uri("/admin/stats?limit=1000"), BEARER);
+
+        assertThat(stats.body()).doesNotContain("\u0000", "\r", "\n");
+        assertThat(stats.body()).contains("\"user_id\":\"\\u0000\\r\\nX-stats\"");
+        List<JsonNode> mine = new ArrayList<>();
+        stats.json().path("top_offenders").forEach(o -> {
+            if (o.path("resource").asString().equals("iso-stats")) {
+                mine.add(o);
+            }
+        });
+        assertThat(mine).singleElement().satisfies(o -> {
+            assertThat(o.path("user_id").asString()).isEqualTo(id);
+            assertThat(o.path("denied").asLong()).isGreaterThanOrEqualTo(60);
+        });
     }
 
     private static void assertOwnBucket(String target, String id) {

@@ -3,8 +3,10 @@ package io.r8limiter.system;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -31,6 +33,10 @@ final class Load implements AutoCloseable {
         long latencyMillis() {
             return latencyNanos / 1_000_000;
         }
+
+        long startedNanos() {
+            return completedNanos - latencyNanos;
+        }
     }
 
     private final ExecutorService pool;
@@ -53,17 +59,71 @@ final class Load implements AutoCloseable {
         return load;
     }
 
+    /** A {@link #burst(List, int, LongFunction, Runnable) burst} with nothing to do before its release. */
+    static List<Sample> burst(List<AppProcess> apps, int perApp, LongFunction<String> target) {
+        return burst(apps, perApp, target, () -> {});
+    }
+
+    /**
+     * Sends {@code perApp} requests to each app at once (one thread each, all waiting at one gate, which opens right
+     * after {@code beforeRelease} has run) and returns their samples once all have answered or failed; sequence
+     * numbers start at 0 for each app.
+     */
+    static List<Sample> burst(List<AppProcess> apps, int perApp, LongFunction<String> target, Runnable beforeRelease) {
+        ExecutorService pool = Executors.newFixedThreadPool(apps.size() * perApp);
+        CountDownLatch ready = new CountDownLatch(apps.size() * perApp);
+        CountDownLatch gate = new CountDownLatch(1);
+        List<Future<Sample>> answers = new ArrayList<>();
+        for (AppProcess app : apps) {
+            Http http = Http.client();
+            for (int i = 0; i < perApp; i++) {
+                long n = i;
+                answers.add(pool.submit(() -> {
+                    ready.countDown();
+                    gate.await();
+                    return once(http, app, target.apply(n));
+                }));
+            }
+        }
+        await(ready);
+        beforeRelease.run();
+        gate.countDown();
+        List<Sample> samples = new ArrayList<>();
+        try {
+            for (Future<Sample> answer : answers) {
+                samples.add(answer.get());
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("burst failed", e);
+        } finally {
+            pool.shutdown();
+        }
+        return samples;
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
     private void run(AppProcess app, LongFunction<String> target) {
         Http http = Http.client();
         while (running.get()) {
-            long start = System.nanoTime();
-            try {
-                Http.Reply reply = http.post(app.uri(target.apply(sequence.getAndIncrement())));
-                samples.add(sample(app, start, reply));
-            } catch (RuntimeException e) {
-                long now = System.nanoTime();
-                samples.add(new Sample(app, now, now - start, -1, false, false, -1, e.toString()));
-            }
+            samples.add(once(http, app, target.apply(sequence.getAndIncrement())));
+        }
+    }
+
+    private static Sample once(Http http, AppProcess app, String target) {
+        long start = System.nanoTime();
+        try {
+            return sample(app, start, http.post(app.uri(target)));
+        } catch (RuntimeException e) {
+            long now = System.nanoTime();
+            return new Sample(app, now, now - start, -1, false, false, -1, e.toString());
         }
     }
 

@@ -19,19 +19,37 @@ final class RawHttp {
 
     private RawHttp() {}
 
-    /** The answer to {@code request}, which must include {@code Connection: close}; status -1 if the server hung up. */
+    /**
+     * The answer to {@code request}, which must include {@code Connection: close}; status -1 if the server hung up
+     * without answering. The request is written on a second thread while this one reads: a server may answer and
+     * close before reading a large body, and a client that only reads once it has written everything then meets a
+     * reset that discards the answer already sent.
+     */
     static Answer exchange(int port, byte[] request) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), TIMEOUT_MILLIS);
             socket.setSoTimeout(TIMEOUT_MILLIS);
-            socket.getOutputStream().write(request);
-            socket.getOutputStream().flush();
-            return Answer.parse(readAll(socket.getInputStream()));
+            Thread writer = new Thread(() -> write(socket, request), "raw-http-writer");
+            writer.start();
+            Answer answer = Answer.parse(readUntilClosed(socket.getInputStream()));
+            writer.join(TIMEOUT_MILLIS);
+            return answer;
         } catch (SocketTimeoutException e) {
             throw new IllegalStateException("no answer within " + TIMEOUT_MILLIS + " ms", e);
         } catch (IOException e) {
-            // A reset after a complete answer, or a server closing a connection it refuses: no status.
             return new Answer(-1, "", "");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private static void write(Socket socket, byte[] request) {
+        try {
+            socket.getOutputStream().write(request);
+            socket.getOutputStream().flush();
+        } catch (IOException e) {
+            // The server stopped reading (it answered, or refused the request); the reader sees what it sent.
         }
     }
 
@@ -46,12 +64,21 @@ final class RawHttp {
         return all;
     }
 
-    private static byte[] readAll(InputStream in) throws IOException {
+    /** Everything read until the server closes the connection, or resets it after answering. */
+    private static byte[] readUntilClosed(InputStream in) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[] buffer = new byte[8192];
-        int n;
-        while ((n = in.read(buffer)) != -1 && out.size() < MAX_ANSWER) {
-            out.write(buffer, 0, n);
+        try {
+            int n;
+            while ((n = in.read(buffer)) != -1 && out.size() < MAX_ANSWER) {
+                out.write(buffer, 0, n);
+            }
+        } catch (SocketTimeoutException e) {
+            throw e;
+        } catch (IOException e) {
+            if (out.size() == 0) {
+                throw e;
+            }
         }
         return out.toByteArray();
     }
