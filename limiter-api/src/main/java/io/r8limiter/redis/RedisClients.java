@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Set;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.Connection;
+import redis.clients.jedis.ConnectionFactory;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
@@ -18,8 +19,9 @@ import redis.clients.jedis.JedisSentineled;
  * wait longer than the timeout for a connection, and no retries of a command that may have reached the server.
  *
  * <p>Idle pooled connections are checked with a PING every {@link #IDLE_CHECK_INTERVAL} (off the decision path) and
- * replaced when the server closed them, as a restart does: a decision is never resent, so one sent on such a
- * connection within that interval is answered by the failure mode.
+ * replaced when the server closed them, as a restart does. A decision is never resent, so one sent on such a
+ * connection before that check is answered by the failure mode; standalone clients also PING a connection that sat
+ * idle for 10 ms or more before using it, so a quiet restart costs no decision.
  *
  * @since 0.1
  */
@@ -35,7 +37,21 @@ public final class RedisClients {
 
     /** A client of one standalone Redis server. */
     public static JedisPooled standalone(HostAndPort server, Duration timeout) {
-        return new JedisPooled(pool(timeout), requireNonNull(server, "server"), config(timeout));
+        return standalone(server, config(timeout), timeout);
+    }
+
+    /**
+     * A client of one standalone Redis server with the given settings (credentials, database, TLS), on the
+     * {@linkplain #pool pool} every r8limiter client uses; in addition, a connection borrowed after sitting idle for
+     * 10 ms or more is PINGed first, so that a decision right after a server restart goes out on a live connection
+     * instead of meeting the failure mode.
+     */
+    public static JedisPooled standalone(HostAndPort server, JedisClientConfig config, Duration poolWait) {
+        GenericObjectPoolConfig<Connection> pool = pool(poolWait);
+        pool.setTestOnBorrow(true);
+        ConnectionFactory connections =
+                new ConnectionFactory(requireNonNull(server, "server"), requireNonNull(config, "config"));
+        return new JedisPooled(pool, new IdleCheckedConnections(connections));
     }
 
     /** A client of the master that the Sentinels of {@code masterName} point to; follows failovers. */

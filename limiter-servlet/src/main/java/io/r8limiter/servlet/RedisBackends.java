@@ -20,7 +20,6 @@ import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.JedisCluster;
-import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.JedisSentineled;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
@@ -125,7 +124,7 @@ final class RedisBackends {
         HostAndPort server = new HostAndPort(uri.getHost(), port);
         JedisClientConfig config =
                 config(s.redisTimeout, user, password, database(url, uri.getPath()), "rediss".equals(uri.getScheme()));
-        return new JedisPooled(RedisClients.pool(s.redisTimeout), server, config);
+        return RedisClients.standalone(server, config, s.redisTimeout);
     }
 
     private static JedisClientConfig config(

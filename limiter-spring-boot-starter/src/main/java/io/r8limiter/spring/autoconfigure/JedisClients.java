@@ -15,7 +15,6 @@ import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.JedisCluster;
-import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.JedisSentineled;
 import redis.clients.jedis.UnifiedJedis;
 
@@ -33,7 +32,8 @@ final class JedisClients {
         JedisClientConfig config = config(target, socketTimeout, connectTimeout, clientName);
         GenericObjectPoolConfig<Connection> pool = RedisClients.pool(socketTimeout);
         return switch (target.mode()) {
-            case STANDALONE -> new JedisPooled(pool, hostAndPort(target.nodes().get(0)), config);
+            case STANDALONE ->
+                RedisClients.standalone(hostAndPort(target.nodes().get(0)), config, socketTimeout);
             case CLUSTER -> new JedisCluster(hostsAndPorts(target), config, 2, socketTimeout.multipliedBy(2), pool);
             case SENTINEL ->
                 new JedisSentineled(
