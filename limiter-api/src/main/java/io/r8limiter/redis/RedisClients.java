@@ -44,7 +44,8 @@ public final class RedisClients {
      * A client of one standalone Redis server with the given settings (credentials, database, TLS), on the
      * {@linkplain #pool pool} every r8limiter client uses; in addition, a connection borrowed after sitting idle for
      * 10 ms or more is PINGed first, so that a decision right after a server restart goes out on a live connection
-     * instead of meeting the failure mode.
+     * instead of meeting the failure mode. Jedis opens one connection as the client is built, to learn the
+     * server's protocol; a server that is down then costs only that attempt.
      */
     public static JedisPooled standalone(HostAndPort server, JedisClientConfig config, Duration poolWait) {
         GenericObjectPoolConfig<Connection> pool = pool(poolWait);

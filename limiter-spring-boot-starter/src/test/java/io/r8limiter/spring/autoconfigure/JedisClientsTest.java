@@ -76,7 +76,7 @@ class JedisClientsTest {
         try (SSLServerSocket listener = (SSLServerSocket) bundle.createSslContext()
                 .getServerSocketFactory()
                 .createServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Thread accept = new Thread(() -> handshakeOnce(listener), "tls-server");
+            Thread accept = new Thread(() -> handshakeEach(listener), "tls-server");
             accept.setDaemon(true);
             accept.start();
             RedisTarget target = new RedisTarget(
@@ -94,16 +94,18 @@ class JedisClientsTest {
             try (UnifiedJedis jedis = JedisClients.create(target, TIMEOUT, TIMEOUT, null)) {
                 assertThatThrownBy(jedis::ping).hasStackTraceContaining("No subject alternative names");
             }
-            accept.join(TimeUnit.SECONDS.toMillis(5));
         }
     }
 
-    private static void handshakeOnce(SSLServerSocket listener) {
-        try (SSLSocket socket = (SSLSocket) listener.accept()) {
-            socket.startHandshake();
-            socket.getInputStream().read();
-        } catch (Exception expected) {
-            // The client aborts the handshake; nothing to serve.
+    /** Handshakes with every client (building the client already connects once) until the listener closes. */
+    private static void handshakeEach(SSLServerSocket listener) {
+        while (!listener.isClosed()) {
+            try (SSLSocket socket = (SSLSocket) listener.accept()) {
+                socket.startHandshake();
+                socket.getInputStream().read();
+            } catch (Exception expected) {
+                // The client aborts the handshake, or the listener closed; nothing to serve.
+            }
         }
     }
 
