@@ -29,6 +29,8 @@ public class SpringBenchApp {
         defaults.put("spring.main.banner-mode", "off");
         defaults.put("logging.level.root", "warn");
         defaults.put("server.address", "127.0.0.1");
+        // issue 9 measures with stats off; --r8limiter.stats.enabled=true measures them
+        defaults.put("r8limiter.stats.enabled", false);
         return defaults;
     }
 }
