@@ -99,6 +99,10 @@ public final class RedisBackend implements RateLimitBackend {
         if (coalescing == null) {
             return decide(policy, key, cost, true);
         }
+        // the circuit is asked for each decision before it queues, so with Redis failing none waits for a place
+        if (!circuit.tryAcquirePermission()) {
+            return fallback(policy, key, cost, true);
+        }
         return coalescing.decide(pending(policy, key, cost));
     }
 
@@ -115,6 +119,9 @@ public final class RedisBackend implements RateLimitBackend {
             RateLimiter.checkCost(policy, cost);
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(e);
+        }
+        if (!circuit.tryAcquirePermission()) {
+            return CompletableFuture.completedFuture(fallback(policy, key, cost, true));
         }
         Coalescing.Pending pending = pending(policy, key, cost);
         coalescing.submit(pending);
@@ -183,10 +190,14 @@ public final class RedisBackend implements RateLimitBackend {
     }
 
     private Decision decide(Policy policy, BucketKey key, long cost, boolean consume) {
-        String redisKey = keys.of(policy.name(), key);
         if (!circuit.tryAcquirePermission()) {
             return fallback(policy, key, cost, consume);
         }
+        return decidePermitted(policy, key, cost, consume, keys.of(policy.name(), key));
+    }
+
+    /** Decides a call the circuit has already let through, and tells the circuit how it went. */
+    private Decision decidePermitted(Policy policy, BucketKey key, long cost, boolean consume, String redisKey) {
         long start = System.nanoTime();
         try {
             Decision decision = script.run(transport, redisKey, policy, cost, consume);
@@ -208,17 +219,15 @@ public final class RedisBackend implements RateLimitBackend {
     }
 
     /**
-     * Decides a batch in one pipeline. A NOSCRIPT reply ran nothing, so that request goes again on its own; a failed
-     * pipeline is never resent, and the failure mode answers every request in it.
+     * Decides a batch, each decision already let through by the circuit, in one pipeline; the circuit hears of every
+     * decision, so a stalled Redis opens it after as many failed decisions as without coalescing. A NOSCRIPT reply
+     * ran nothing, so that decision goes again on its own; a failed pipeline is never resent, and the failure mode
+     * answers every decision in it.
      */
     private void decideBatch(List<Coalescing.Pending> batch) {
         if (batch.size() == 1) {
             Coalescing.Pending p = batch.get(0);
-            p.future().complete(decide(p.policy(), p.key(), p.cost(), true));
-            return;
-        }
-        if (!circuit.tryAcquirePermission()) {
-            batch.forEach(p -> p.future().complete(fallback(p.policy(), p.key(), p.cost(), true)));
+            p.future().complete(decidePermitted(p.policy(), p.key(), p.cost(), true, p.redisKey()));
             return;
         }
         long start = System.nanoTime();
@@ -230,25 +239,41 @@ public final class RedisBackend implements RateLimitBackend {
                     batch.stream()
                             .map(p -> BucketScript.args(p.policy(), p.cost(), true))
                             .toList());
-            circuit.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         } catch (RuntimeException e) {
-            circuit.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
+            long took = System.nanoTime() - start;
             LOG.log(Level.DEBUG, "redis batch failed, the failure mode {0} answers: {1}", failureMode, e);
-            batch.forEach(p -> p.future().complete(fallback(p.policy(), p.key(), p.cost(), true)));
+            for (Coalescing.Pending p : batch) {
+                circuit.onError(took, TimeUnit.NANOSECONDS, e);
+                p.future().complete(fallback(p.policy(), p.key(), p.cost(), true));
+            }
             return;
         }
+        long took = System.nanoTime() - start;
         for (int i = 0; i < batch.size(); i++) {
-            complete(batch.get(i), replies.get(i));
+            Coalescing.Pending p = batch.get(i);
+            try {
+                complete(p, replies.get(i), took);
+            } catch (RuntimeException e) {
+                LOG.log(
+                        Level.DEBUG,
+                        "a batched reply could not be read, the failure mode {0} answers: {1}",
+                        failureMode,
+                        e);
+                p.future().complete(fallback(p.policy(), p.key(), p.cost(), true));
+            }
         }
     }
 
-    private void complete(Coalescing.Pending p, Object reply) {
+    private void complete(Coalescing.Pending p, Object reply, long tookNanos) {
         if (reply instanceof JedisNoScriptException) {
+            circuit.onSuccess(tookNanos, TimeUnit.NANOSECONDS);
             p.future().complete(decide(p.policy(), p.key(), p.cost(), true));
         } else if (reply instanceof RuntimeException e) {
+            circuit.onError(tookNanos, TimeUnit.NANOSECONDS, e);
             LOG.log(Level.DEBUG, "redis refused a batched decision, the failure mode {0} answers: {1}", failureMode, e);
             p.future().complete(fallback(p.policy(), p.key(), p.cost(), true));
         } else {
+            circuit.onSuccess(tookNanos, TimeUnit.NANOSECONDS);
             p.future().complete(BucketScript.decision(p.policy(), reply));
         }
     }

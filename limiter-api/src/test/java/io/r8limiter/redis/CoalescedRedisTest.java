@@ -123,6 +123,43 @@ class CoalescedRedisTest {
     }
 
     @Test
+    void aStalledRedis_opensTheCircuitAfterOneRoundOfPipelines_soNoCallerWaitsMuchPastTheTimeout() throws Exception {
+        // the circuit once counted a failed pipeline as one call: five rounds of 200 ms timeouts passed before it
+        // opened, and callers queued behind them waited a second
+        RedisServerProcess server = RedisServerProcess.start();
+        resources.add(server);
+        RedisBackend backend = backend(server, Duration.ofMillis(200), FailureMode.OPEN);
+        backend.consume(POLICY, BucketKey.of("warm"), 1);
+        ExecutorService threads = Executors.newFixedThreadPool(64);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Long>> millis = new ArrayList<>();
+
+        server.pause();
+        try {
+            for (int t = 0; t < 64; t++) {
+                BucketKey key = BucketKey.of("u" + t);
+                millis.add(threads.submit(() -> {
+                    start.await();
+                    long begin = System.nanoTime();
+                    assertThat(backend.consume(POLICY, key, 1).degraded()).isTrue();
+                    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin);
+                }));
+            }
+            start.countDown();
+            long slowest = 0;
+            for (Future<Long> f : millis) {
+                slowest = Math.max(slowest, f.get(30, TimeUnit.SECONDS));
+            }
+
+            assertThat(slowest).isLessThan(700);
+            assertThat(backend.circuitState()).isEqualTo(CircuitState.OPEN);
+        } finally {
+            server.resume();
+            threads.shutdown();
+        }
+    }
+
+    @Test
     void invalidCost_failsTheStage_withoutAQueuedDecision() {
         RedisBackend backend = backend(SharedRedis.standalone(), Duration.ofSeconds(2), FailureMode.OPEN);
 
