@@ -8,6 +8,7 @@ import io.r8limiter.stats.Totals;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -21,16 +22,21 @@ class StatsController {
     /** The most offenders one call may ask for. */
     static final int MAX_LIMIT = 1000;
 
-    private final RateLimitStats stats;
+    private final @Nullable RateLimitStats stats;
 
-    StatsController(RateLimitStats stats) {
-        this.stats = stats;
+    /** {@code stats} is absent when {@code r8limiter.stats.enabled=false}; the endpoint then answers 404. */
+    StatsController(ObjectProvider<RateLimitStats> stats) {
+        this.stats = stats.getIfAvailable();
     }
 
     @GetMapping(path = "/admin/stats", produces = "application/json")
     StatsView stats(HttpServletRequest request) {
         String limit = SingleParameters.get(request, "limit");
         int n = parseLimit(limit == null ? "50" : limit);
+        RateLimitStats stats = this.stats;
+        if (stats == null) {
+            throw new NotFoundException("statistics are off on this instance (r8limiter.stats.enabled=false)");
+        }
         Totals totals = stats.totals();
         List<OffenderView> offenders =
                 stats.topOffenders(n).stream().map(OffenderView::of).toList();
