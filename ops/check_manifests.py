@@ -46,7 +46,10 @@ def check_deployment(deployment, profile):
                         ("startupProbe", "/actuator/health/liveness")):
         expect(container.get(probe, {}).get("httpGet", {}).get("path") == path, f"{probe} does not GET {path}")
     expect(container.get("resources", {}).get("requests"), "container has no resource requests")
-    expect(container.get("resources", {}).get("limits", {}).get("memory"), "container has no memory limit")
+    resources = container.get("resources", {})
+    expect(resources.get("limits", {}).get("memory"), "container has no memory limit")
+    expect(resources.get("requests", {}).get("memory") == resources.get("limits", {}).get("memory"),
+           f"memory request differs from the limit, which a JVM's heap is sized from: {resources}")
     mounts = {m["mountPath"]: m["name"] for m in container.get("volumeMounts", [])}
     volumes = {v["name"]: v for v in pod.get("volumes", [])}
     expect("/tmp" in mounts and "emptyDir" in volumes.get(mounts.get("/tmp"), {}), "/tmp is not an emptyDir mount")
@@ -91,6 +94,9 @@ def main(path, profile, rules_out=None):
             expect(obj["apiVersion"] == api_version, f"{kind} uses {obj['apiVersion']}, expected {api_version}")
     for deployment in objects.get("Deployment", []):
         check_deployment(deployment, profile)
+    for hpa in objects.get("HorizontalPodAutoscaler", []):
+        metrics = [m.get("resource", {}).get("name") for m in hpa["spec"].get("metrics", [])]
+        expect(metrics == ["cpu"], f"the autoscaler should scale on CPU only, a JVM never shrinks its heap: {metrics}")
     for config_map in objects.get("ConfigMap", []):
         check_config(config_map, profile)
     if rules_out:
