@@ -55,6 +55,12 @@ def check_deployment(deployment, profile):
     expect(resources.get("limits", {}).get("memory"), "container has no memory limit")
     expect(resources.get("requests", {}).get("memory") == resources.get("limits", {}).get("memory"),
            f"memory request differs from the limit, which a JVM's heap is sized from: {resources}")
+    # The app shuts down gracefully within 10 s (spring.lifecycle.timeout-per-shutdown-phase) after the sleep.
+    sleep = container.get("lifecycle", {}).get("preStop", {}).get("exec", {}).get("command", [])
+    expect(len(sleep) == 2 and sleep[0] == "sleep" and int(sleep[1]) > 0, f"no preStop sleep: {sleep}")
+    if len(sleep) == 2:
+        expect(pod.get("terminationGracePeriodSeconds", 30) > int(sleep[1]) + 10,
+               "terminationGracePeriodSeconds leaves no time for the preStop sleep and the graceful shutdown")
     mounts = {m["mountPath"]: m["name"] for m in container.get("volumeMounts", [])}
     volumes = {v["name"]: v for v in pod.get("volumes", [])}
     expect("/tmp" in mounts and "emptyDir" in volumes.get(mounts.get("/tmp"), {}), "/tmp is not an emptyDir mount")
