@@ -195,20 +195,21 @@ send() {
     fi
 }
 
-# traffic PORT NAME: allowed and denied decisions (capacity 3 per user), then the scrape into $WORK/NAME.prom;
-# a second wave of new users and unknown resources must add no series of the library's (case C18).
+# traffic PORT NAME [SCRAPE_PORT]: allowed and denied decisions (capacity 3 per user), then the scrape of
+# SCRAPE_PORT (default PORT) into $WORK/NAME.prom; a second wave of new users and unknown resources must add no
+# series of the library's (case C18).
 traffic() {
-    local port=$1 name=$2 i body denied=0
+    local port=$1 name=$2 scrape=${3:-$1} i body denied=0
     for ((i = 0; i < 6; i++)); do
         body=$(curl -sS -f -X POST "http://127.0.0.1:$port/allow?user_id=ops-heavy&resource=default&cost=1")
         [[ $body == *'"allowed":false'* ]] && denied=$((denied + 1))
     done
     ((denied > 0)) || { echo "$name: 6 requests on a capacity of 3 gave no denial" >&2; return 1; }
     send "$port" "ops-$name-first" 100 default
-    curl -sS -f "http://127.0.0.1:$port/actuator/prometheus" >"$WORK/$name-first.prom"
+    curl -sS -f "http://127.0.0.1:$scrape/actuator/prometheus" >"$WORK/$name-first.prom"
     send "$port" "ops-$name-second" 100 default
     send "$port" "ops-$name-unknown" 100 "ops-resource-$RANDOM"
-    curl -sS -f "http://127.0.0.1:$port/actuator/prometheus" >"$WORK/$name.prom"
+    curl -sS -f "http://127.0.0.1:$scrape/actuator/prometheus" >"$WORK/$name.prom"
     local before after
     before=$(grep -c '^r8limiter_' "$WORK/$name-first.prom" || true)
     after=$(grep -c '^r8limiter_' "$WORK/$name.prom" || true)
@@ -225,9 +226,37 @@ traffic() {
 SMALL_POLICY=(--r8limiter.policies.default.limits[0].capacity=3 --r8limiter.policies.default.limits[0].refill-tokens=3
     --r8limiter.policies.default.limits[0].refill-period=1h)
 
+# healthcheck PORT_VARIABLE PORT: runs the Dockerfile's HEALTHCHECK command with PORT_VARIABLE=PORT set, the way
+# compose (MANAGEMENT_SERVER_PORT) or a plain `docker run -e SERVER_PORT=...` would point it at the actuator.
+healthcheck() {
+    [[ -s $WORK/healthcheck.json ]] || $PY ops/check_docker.py deploy/docker/Dockerfile \
+        deploy/docker/docker-compose.yml >"$WORK/healthcheck.json"
+    $PY -c 'import json, sys; print("\0".join(json.load(open(sys.argv[1]))), end="")' "$WORK/healthcheck.json" |
+        env -u SERVER_PORT -u MANAGEMENT_SERVER_PORT "$1=$2" xargs -0 timeout 10 ||
+        { echo "the Dockerfile's HEALTHCHECK fails with $1=$2" >&2; return 1; }
+    echo "the Dockerfile's HEALTHCHECK passes with $1=$2"
+}
+
+# chart_config DIR: the application.yaml of the chart's ConfigMap (default values) in DIR.
+chart_config() {
+    mkdir -p "$1"
+    timeout 120 "$HELM" template r8limiter "$CHART" --show-only templates/configmap.yaml |
+        $PY -c 'import sys, yaml; sys.stdout.write(yaml.safe_load(sys.stdin)["data"]["application.yaml"])' \
+            >"$1/application.yaml"
+}
+
+# expect_status CODE URL WHY: fails unless GET URL answers CODE.
+expect_status() {
+    local code
+    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$2")
+    [[ $code == "$1" ]] || { echo "GET $2 answered $code, expected $1: $3" >&2; return 1; }
+}
+
 # The memory-backend instance runs the way the Docker image runs it: layers extracted with jarmode tools and
-# started with the JarLauncher, probed with the Dockerfile's own HEALTHCHECK command. The Redis-backend instance
-# runs the jar against a real redis-server. The union of both scrapes must hold every metric name used.
+# started with the JarLauncher, actuator on the traffic port, probed with the Dockerfile's own HEALTHCHECK
+# command. The Redis-backend instance runs the jar the way the Helm chart runs it, with the chart's
+# application.yaml (actuator on its own port, health and prometheus only), against a real redis-server.
+# The union of both scrapes must hold every metric name used.
 check_metrics_exported() {
     local layers=$WORK/layers app=$WORK/app-layered layer
     [[ -f $JAR ]] || { echo "sample app jar $JAR not found: run ./mvnw verify first" >&2; return 1; }
@@ -238,19 +267,20 @@ check_metrics_exported() {
         cp -a "$layers/$layer/." "$app/"
     done
     start_app "$app" "$WORK/layered-app.log" --r8limiter.backend=memory "${SMALL_POLICY[@]}"
-    local memory_port=$APP_PORT
-    [[ -s $WORK/healthcheck.json ]] || $PY ops/check_docker.py deploy/docker/Dockerfile \
-        deploy/docker/docker-compose.yml >"$WORK/healthcheck.json"
-    $PY -c 'import json, sys; c = json.load(open(sys.argv[1])); print("\0".join(c).replace(":8080", ":" + sys.argv[2]).replace("/8080", "/" + sys.argv[2]), end="")' \
-        "$WORK/healthcheck.json" "$memory_port" | xargs -0 timeout 10 ||
-        { echo "the Dockerfile's HEALTHCHECK command fails against the layered app" >&2; return 1; }
-    echo "the Dockerfile's HEALTHCHECK passes against the layered app on port $memory_port"
-    traffic "$memory_port" memory
+    healthcheck SERVER_PORT "$APP_PORT"
+    traffic "$APP_PORT" memory
 
+    chart_config "$WORK/chart-config"
     start_redis "$WORK"
-    start_app "$JAR" "$WORK/redis-app.log" --r8limiter.backend=redis \
+    start_app --management "$JAR" "$WORK/redis-app.log" \
+        --spring.config.additional-location="file:$WORK/chart-config/" --r8limiter.backend=redis \
         --spring.data.redis.url="redis://127.0.0.1:$REDIS_PORT" "${SMALL_POLICY[@]}"
-    traffic "$APP_PORT" redis
+    healthcheck MANAGEMENT_SERVER_PORT "$MANAGEMENT_PORT"
+    expect_status 404 "http://127.0.0.1:$APP_PORT/actuator/health" "the actuator should be off the traffic port"
+    # The admin token filter does not run on the management port: the ratelimit endpoint must not be there.
+    expect_status 404 "http://127.0.0.1:$MANAGEMENT_PORT/actuator/ratelimit" "ratelimit is unguarded on this port"
+    expect_status 401 "http://127.0.0.1:$APP_PORT/admin/stats" "the admin API needs the token"
+    traffic "$APP_PORT" redis "$MANAGEMENT_PORT"
 
     $PY ops/metric_names.py compare "$RULES" "$DASHBOARD" "$WORK/memory.prom" "$WORK/redis.prom"
 }

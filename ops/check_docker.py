@@ -63,6 +63,11 @@ def check_dockerfile(path):
     return command
 
 
+def prometheus_config(base):
+    with open(os.path.join(base, "prometheus.yml")) as f:
+        return yaml.safe_load(f)
+
+
 def check_compose(path):
     with open(path) as f:
         compose = yaml.safe_load(f)
@@ -71,11 +76,20 @@ def check_compose(path):
     expect(len(apps) == 2, f"expected two app replicas built from the Dockerfile, found {apps}")
     for name in ("redis", "prometheus", "grafana"):
         expect(name in services, f"no {name} service")
+    base = os.path.dirname(os.path.abspath(path))
     for name in apps:
         env = services[name].get("environment", {})
         expect(env.get("R8LIMITER_BACKEND") == "redis", f"{name} does not use the Redis backend")
         expect("redis" in env.get("SPRING_DATA_REDIS_URL", ""), f"{name} does not point at the shared Redis")
-    base = os.path.dirname(os.path.abspath(path))
+        management = str(env.get("MANAGEMENT_SERVER_PORT", "8080"))
+        exposed = env.get("MANAGEMENT_ENDPOINTS_WEB_EXPOSURE_INCLUDE", "")
+        expect(management != "8080" and exposed == "health,prometheus",
+               f"{name} should serve health and prometheus only, on a management port: {management}, {exposed!r}")
+        expect(not any(str(p).split("/")[0].endswith(f":{management}") for p in services[name].get("ports", [])),
+               f"{name} publishes its management port {management} to the host")
+        targets = [t for job in prometheus_config(base)["scrape_configs"] for c in job.get("static_configs", [])
+                   for t in c["targets"]]
+        expect(f"{name}:{management}" in targets, f"Prometheus does not scrape {name}:{management}: {targets}")
     for name, svc in services.items():
         for volume in svc.get("volumes", []):
             source = volume.split(":")[0]

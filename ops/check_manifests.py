@@ -45,8 +45,22 @@ def check_deployment(deployment, profile):
     for probe, path in (("livenessProbe", "/actuator/health/liveness"), ("readinessProbe", "/actuator/health/readiness"),
                         ("startupProbe", "/actuator/health/liveness")):
         expect(container.get(probe, {}).get("httpGet", {}).get("path") == path, f"{probe} does not GET {path}")
+        expect(container.get(probe, {}).get("httpGet", {}).get("port") == "management",
+               f"{probe} does not probe the management port")
+    ports = {p["name"]: p["containerPort"] for p in container.get("ports", [])}
+    expect(set(ports) == {"http", "management"} and ports["http"] != ports["management"],
+           f"the container should have distinct http and management ports: {ports}")
     expect(container.get("resources", {}).get("requests"), "container has no resource requests")
-    expect(container.get("resources", {}).get("limits", {}).get("memory"), "container has no memory limit")
+    resources = container.get("resources", {})
+    expect(resources.get("limits", {}).get("memory"), "container has no memory limit")
+    expect(resources.get("requests", {}).get("memory") == resources.get("limits", {}).get("memory"),
+           f"memory request differs from the limit, which a JVM's heap is sized from: {resources}")
+    # The app shuts down gracefully within 10 s (spring.lifecycle.timeout-per-shutdown-phase) after the sleep.
+    sleep = container.get("lifecycle", {}).get("preStop", {}).get("exec", {}).get("command", [])
+    expect(len(sleep) == 2 and sleep[0] == "sleep" and int(sleep[1]) > 0, f"no preStop sleep: {sleep}")
+    if len(sleep) == 2:
+        expect(pod.get("terminationGracePeriodSeconds", 30) > int(sleep[1]) + 10,
+               "terminationGracePeriodSeconds leaves no time for the preStop sleep and the graceful shutdown")
     mounts = {m["mountPath"]: m["name"] for m in container.get("volumeMounts", [])}
     volumes = {v["name"]: v for v in pod.get("volumes", [])}
     expect("/tmp" in mounts and "emptyDir" in volumes.get(mounts.get("/tmp"), {}), "/tmp is not an emptyDir mount")
@@ -63,8 +77,32 @@ def check_deployment(deployment, profile):
         expect("replicas" not in deployment["spec"], "replicas must be left to the HPA when autoscaling is on")
 
 
+def check_services(services, monitors):
+    """Only the headless metrics Service lists the management port; the ServiceMonitor selects only that one."""
+    for service in services:
+        ports = {p["name"]: p.get("targetPort") for p in service["spec"]["ports"]}
+        name = service["metadata"]["name"]
+        if service["metadata"]["labels"].get("app.kubernetes.io/component") == "metrics":
+            expect(ports == {"management": "management"} and service["spec"].get("clusterIP") == "None",
+                   f"Service {name} should be headless with the management port only: {ports}")
+        else:
+            expect(ports == {"http": "http"}, f"Service {name} should publish the traffic port only: {ports}")
+    for monitor in monitors:
+        selector = monitor["spec"]["selector"]["matchLabels"]
+        expect(selector.get("app.kubernetes.io/component") == "metrics",
+               f"the ServiceMonitor would also select the traffic Service: {selector}")
+        expect([e["port"] for e in monitor["spec"]["endpoints"]] == ["management"],
+               "the ServiceMonitor does not scrape the management port")
+
+
 def check_config(config_map, profile):
     app = yaml.safe_load(config_map["data"]["application.yaml"])
+    management = app.get("management", {})
+    expect(management.get("server", {}).get("port"), "application.yaml does not move the actuator to its own port")
+    # The admin token filter does not run on the management port: ratelimit (which writes policies) must not be
+    # exposed there.
+    exposed = management.get("endpoints", {}).get("web", {}).get("exposure", {}).get("include")
+    expect(exposed == "health,prometheus", f"the management port exposes more than health and prometheus: {exposed}")
     limiter = app.get("r8limiter", {})
     expect(limiter.get("backend") == ("memory" if profile == "default" else "redis"),
            f"unexpected backend {limiter.get('backend')} in application.yaml")
@@ -91,6 +129,10 @@ def main(path, profile, rules_out=None):
             expect(obj["apiVersion"] == api_version, f"{kind} uses {obj['apiVersion']}, expected {api_version}")
     for deployment in objects.get("Deployment", []):
         check_deployment(deployment, profile)
+    for hpa in objects.get("HorizontalPodAutoscaler", []):
+        metrics = [m.get("resource", {}).get("name") for m in hpa["spec"].get("metrics", [])]
+        expect(metrics == ["cpu"], f"the autoscaler should scale on CPU only, a JVM never shrinks its heap: {metrics}")
+    check_services(objects.get("Service", []), objects.get("ServiceMonitor", []))
     for config_map in objects.get("ConfigMap", []):
         check_config(config_map, profile)
     if rules_out:

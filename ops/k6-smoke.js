@@ -2,7 +2,7 @@
 //   k6 run -e BASE_URL=http://localhost:8080 ops/k6-smoke.js
 // A denial is a 200 with "allowed": false, so any other status is an error. The run fails when more than
 // 0.1 % of requests fail or p99 latency exceeds P99_MS (default 100 ms). ops/smoke.sh runs the same smoke
-// with hey where k6 is not installed; .ci/ops-checks.sh checks this file's syntax and runs its request logic.
+// with wrk where k6 is not installed; .ci/ops-checks.sh checks this file's syntax and runs its request logic.
 import http from 'k6/http';
 import { check } from 'k6';
 import { Rate } from 'k6/metrics';

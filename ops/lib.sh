@@ -9,11 +9,19 @@ free_port() {
 # PIDs started by start_app/start_redis, stopped by stop_started.
 STARTED_PIDS=()
 
-# start_app JAR LOGFILE ARGS... : starts the sample app on a free port, sets APP_PORT and APP_PID, and waits
-# up to APP_START_TIMEOUT seconds (default 120) for /actuator/health/readiness to answer 200. JAR may also be a
-# directory of extracted layers (java -Djarmode=tools ... extract --layers --launcher, merged), which then runs
-# with Spring Boot's JarLauncher the way the Docker image runs it.
+# start_app [--management] JAR LOGFILE ARGS... : starts the sample app on a free port, sets APP_PORT and
+# APP_PID, and waits up to APP_START_TIMEOUT seconds (default 120) for /actuator/health/readiness to answer 200.
+# With --management the actuator gets a port of its own, as in the Helm chart: MANAGEMENT_PORT is set and
+# readiness is read there. JAR may also be a directory of extracted layers (java -Djarmode=tools ... extract
+# --layers --launcher, merged), which then runs with Spring Boot's JarLauncher the way the Docker image runs it.
 start_app() {
+    local management=()
+    MANAGEMENT_PORT=
+    if [[ $1 == --management ]]; then
+        MANAGEMENT_PORT=$(free_port)
+        management=(--management.server.port="$MANAGEMENT_PORT" --management.server.address=127.0.0.1)
+        shift
+    fi
     local jar=$1 log=$2
     shift 2
     local launch=(-jar "$jar")
@@ -24,12 +32,12 @@ start_app() {
         return 1
     fi
     APP_PORT=$(free_port)
-    java -Xmx384m -XX:+UseSerialGC "${launch[@]}" --server.port="$APP_PORT" --server.address=127.0.0.1 "$@" \
-        >"$log" 2>&1 &
+    java -Xmx384m -XX:+UseSerialGC "${launch[@]}" --server.port="$APP_PORT" --server.address=127.0.0.1 \
+        "${management[@]}" "$@" >"$log" 2>&1 &
     APP_PID=$!
     STARTED_PIDS+=("$APP_PID")
-    local deadline=$((SECONDS + ${APP_START_TIMEOUT:-120}))
-    until curl -fs -o /dev/null --max-time 2 "http://127.0.0.1:$APP_PORT/actuator/health/readiness"; do
+    local deadline=$((SECONDS + ${APP_START_TIMEOUT:-120})) ready=http://127.0.0.1:${MANAGEMENT_PORT:-$APP_PORT}
+    until curl -fs -o /dev/null --max-time 2 "$ready/actuator/health/readiness"; do
         if ! kill -0 "$APP_PID" 2>/dev/null; then
             echo "ops: sample app exited during startup; last lines of $log:" >&2
             tail -n 30 "$log" >&2

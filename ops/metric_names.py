@@ -6,6 +6,7 @@
                                                      `promtool check rules OUT` parses every query
   metric_names.py compare RULES DASHBOARD SCRAPE...  fail unless every name read is in one of the scrapes
   metric_names.py labels RULES DASHBOARD             fail unless every label used is a bounded one (case C18)
+                                                     and every by() clause keeps namespace
 
 Names are taken from PromQL by dropping strings, label matchers, ranges, grouping clauses, functions and
 keywords; what remains are metric names. Names recorded by the rules file count as defined.
@@ -82,9 +83,10 @@ def used(rules_path, dashboard_path):
 
 
 # Labels whose values come from a closed set: configuration (policy, backend), code (outcome, degraded, shadow,
-# state, area, status, uri templates) or the deployment (job, instance). Never a caller's key.
-BOUNDED_LABELS = {"job", "instance", "policy", "outcome", "degraded", "shadow", "backend", "state", "le", "area",
-                  "status", "uri"}
+# state, area, status, uri templates), the JVM (gc, the collector's name) or the deployment (namespace, job,
+# instance). Never a caller's key.
+BOUNDED_LABELS = {"namespace", "job", "instance", "policy", "outcome", "degraded", "shadow", "backend", "state", "le",
+                  "area", "gc", "status", "uri"}
 
 
 def labels_in(expr):
@@ -105,6 +107,17 @@ def labels(rules_path, dashboard_path):
     with open(rules_path) as f:
         found |= set(re.findall(r"\$labels\.(\w+)", f.read()))
     return found
+
+
+def groupings_without_namespace(rules_path, dashboard_path):
+    """The by() clauses that drop namespace: they would sum two namespaces running the same job together."""
+    exprs, _ = rule_exprs(rules_path)
+    missing = []
+    for expr in exprs + dashboard_exprs(dashboard_path):
+        for grouping in re.findall(r"\bby\s*\(([^)]*)\)", expr):
+            if "namespace" not in {label.strip() for label in grouping.split(",")}:
+                missing.append(f"by ({grouping.strip()}) in {' '.join(expr.split())[:100]}")
+    return missing
 
 
 def scraped(paths):
@@ -151,7 +164,10 @@ def main(argv):
         unbounded = sorted(found - BOUNDED_LABELS)
         if unbounded:
             sys.exit(f"metric_names: labels outside the bounded set are used: {', '.join(unbounded)}")
-        print(f"metric_names: only bounded labels are used: {', '.join(sorted(found))}")
+        dropped = groupings_without_namespace(argv[2], argv[3])
+        if dropped:
+            sys.exit("metric_names: by() clauses without namespace:\n  " + "\n  ".join(dropped))
+        print(f"metric_names: only bounded labels are used, every by() keeps namespace: {', '.join(sorted(found))}")
     else:
         sys.exit(__doc__)
 
