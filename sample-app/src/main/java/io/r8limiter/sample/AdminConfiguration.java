@@ -33,6 +33,11 @@ class AdminConfiguration {
     @Bean
     FilterRegistrationBean<AdminTokenFilter> adminTokenFilter(
             AdminToken token, @Value("${management.endpoints.web.base-path:/actuator}") String actuatorBasePath) {
+        return registration(token, actuatorBasePath);
+    }
+
+    /** The token filter on every path of a servlet context; the filter itself picks the paths it guards. */
+    static FilterRegistrationBean<AdminTokenFilter> registration(AdminToken token, String actuatorBasePath) {
         FilterRegistrationBean<AdminTokenFilter> registration =
                 new FilterRegistrationBean<>(new AdminTokenFilter(token, actuatorBasePath));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
