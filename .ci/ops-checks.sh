@@ -277,8 +277,8 @@ check_metrics_exported() {
         --spring.data.redis.url="redis://127.0.0.1:$REDIS_PORT" "${SMALL_POLICY[@]}"
     healthcheck MANAGEMENT_SERVER_PORT "$MANAGEMENT_PORT"
     expect_status 404 "http://127.0.0.1:$APP_PORT/actuator/health" "the actuator should be off the traffic port"
-    # The admin token filter does not run on the management port: the ratelimit endpoint must not be there.
-    expect_status 404 "http://127.0.0.1:$MANAGEMENT_PORT/actuator/ratelimit" "ratelimit is unguarded on this port"
+    # The ratelimit endpoint is on the management port too, behind the admin token.
+    expect_status 401 "http://127.0.0.1:$MANAGEMENT_PORT/actuator/ratelimit" "ratelimit must need the admin token"
     expect_status 401 "http://127.0.0.1:$APP_PORT/admin/stats" "the admin API needs the token"
     traffic "$APP_PORT" redis "$MANAGEMENT_PORT"
 

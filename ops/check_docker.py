@@ -83,8 +83,9 @@ def check_compose(path):
         expect("redis" in env.get("SPRING_DATA_REDIS_URL", ""), f"{name} does not point at the shared Redis")
         management = str(env.get("MANAGEMENT_SERVER_PORT", "8080"))
         exposed = env.get("MANAGEMENT_ENDPOINTS_WEB_EXPOSURE_INCLUDE", "")
-        expect(management != "8080" and exposed == "health,prometheus",
-               f"{name} should serve health and prometheus only, on a management port: {management}, {exposed!r}")
+        expect(management != "8080" and exposed == "health,prometheus,ratelimit",
+               f"{name} should serve health, prometheus and ratelimit only, on a management port: {management},"
+               f" {exposed!r}")
         expect(not any(str(p).split("/")[0].endswith(f":{management}") for p in services[name].get("ports", [])),
                f"{name} publishes its management port {management} to the host")
         targets = [t for job in prometheus_config(base)["scrape_configs"] for c in job.get("static_configs", [])

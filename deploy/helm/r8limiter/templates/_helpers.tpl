@@ -63,8 +63,8 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 
 {{/*
 The Spring configuration file: r8limiter.* from the values; extraConfig is merged below the chart's own keys
-so that it cannot silently change the backend or the policies. The actuator moves to the management port with
-health and prometheus only: the app's admin token filter does not run on that port.
+so that it cannot silently change the backend or the policies. The actuator moves to the management port, kept off
+the public Service; the app's admin token guards its ratelimit endpoint there as on the traffic port.
 */}}
 {{- define "r8limiter.applicationYaml" -}}
 {{- $limiter := deepCopy .Values.extraConfig }}
@@ -72,7 +72,7 @@ health and prometheus only: the app's admin token filter does not run on that po
 {{- $_ = set $limiter "failure-mode" .Values.failureMode }}
 {{- $_ = set $limiter "policies" .Values.policies }}
 {{- $management := dict "server" (dict "port" .Values.management.port) }}
-{{- $_ = set $management "endpoints" (dict "web" (dict "exposure" (dict "include" "health,prometheus"))) }}
+{{- $_ = set $management "endpoints" (dict "web" (dict "exposure" (dict "include" "health,prometheus,ratelimit"))) }}
 {{- $_ = set $management "endpoint" (dict "health" (dict "probes" (dict "enabled" true))) }}
 {{- toYaml (dict "r8limiter" $limiter "management" $management) }}
 {{- end }}
