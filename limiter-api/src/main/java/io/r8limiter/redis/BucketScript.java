@@ -106,20 +106,26 @@ final class BucketScript {
     }
 
     /**
-     * The script's arguments: mode, cost, the number of limits, then capacity, T, P and refill period (ms) of each.
-     * No time is among them: the script reads the server's clock.
+     * The script's arguments: mode, cost, the number of limits, then capacity, T, P and refill period (ms) of each,
+     * and the same four joined by colons, the signature stored with the limit's deficit. No time is among them: the
+     * script reads the server's clock.
      */
     static List<String> args(Policy policy, long cost, boolean consume) {
         PolicyMath m = policy.math();
-        List<String> args = new ArrayList<>(3 + 4 * m.size());
+        List<String> args = new ArrayList<>(3 + 5 * m.size());
         args.add(consume ? "1" : "0");
         args.add(Long.toString(cost));
         args.add(Integer.toString(m.size()));
         for (int i = 0; i < m.size(); i++) {
-            args.add(Long.toString(m.capacity(i)));
-            args.add(Long.toString(m.unitsPerMicro(i)));
-            args.add(Long.toString(m.unitsPerToken(i)));
-            args.add(Long.toString(m.periodMillis(i)));
+            String capacity = Long.toString(m.capacity(i));
+            String perMicro = Long.toString(m.unitsPerMicro(i));
+            String perToken = Long.toString(m.unitsPerToken(i));
+            String period = Long.toString(m.periodMillis(i));
+            args.add(capacity);
+            args.add(perMicro);
+            args.add(perToken);
+            args.add(period);
+            args.add(capacity + ":" + perMicro + ":" + perToken + ":" + period);
         }
         return args;
     }

@@ -4,10 +4,14 @@
 -- stays under 2^53, where Lua's doubles are exact; integer division goes through math.fmod, which is exact.
 --
 -- KEYS[1]  the bucket's hash: field t (server time in microseconds of the last write) and, per limit i,
---          d<i> (deficit), c<i>, u<i>, p<i>, w<i> (the capacity, T, P and refill period in ms it was written
---          under, so that after a policy change each limit finds its own stored deficit, whatever its position)
--- ARGV     mode (1 consume, 0 peek), cost, n, then capacity, T, P and refill period in ms of each of the n limits
+--          d<i> (deficit) and k<i> ("capacity:T:P:period ms" of the limit it was written under, so that after a
+--          policy change each limit finds its own stored deficit, whatever its position)
+-- ARGV     mode (1 consume, 0 peek), cost, n, then capacity, T, P, refill period in ms and that same
+--          "capacity:T:P:period" signature of each of the n limits
 -- reply    {allowed, n, then remaining, reset ms, retry-after ms of each limit}, integers only
+--
+-- A bucket written under the same limits in the same order, the usual case, is read with one HMGET of exactly
+-- its fields and written back without its signatures; any other goes through the matching of the slow path.
 
 local function server_micros()
     local time = redis.call('TIME')
@@ -104,13 +108,19 @@ local function integer(x)
     return string.format('%.0f', x)
 end
 
--- the stored limits, in the order they were written; a limit missing any field ends the list
-local function stored_limits(hash)
+-- every limit stored under the bucket, in the order written: {d, c, u, p, w}; a limit whose fields do not parse
+-- ends the list
+local function stored_limits(key)
+    local raw = redis.call('HGETALL', key)
+    local hash = {}
+    for k = 1, #raw, 2 do
+        hash[raw[k]] = raw[k + 1]
+    end
     local limits = {}
     local j = 1
     while true do
-        local limit = { d = whole(hash['d' .. j]), c = whole(hash['c' .. j]), u = whole(hash['u' .. j]),
-                        p = whole(hash['p' .. j]), w = whole(hash['w' .. j]) }
+        local c, u, p, w = string.match(hash['k' .. j] or '', '^(%d+):(%d+):(%d+):(%d+)$')
+        local limit = { d = whole(hash['d' .. j]), c = whole(c), u = whole(u), p = whole(p), w = whole(w) }
         if limit.d == nil or limit.c == nil or limit.u == nil or limit.p == nil or limit.w == nil then
             return limits
         end
@@ -126,16 +136,19 @@ local n = whole(ARGV[3])
 if cost == nil or cost <= 0 then
     return redis.error_reply('ERR r8limiter: cost must be positive but was ' .. tostring(ARGV[2]))
 end
-if n == nil or n < 1 or #ARGV < 3 + 4 * n then
+if n == nil or n < 1 or #ARGV < 3 + 5 * n then
     return redis.error_reply('ERR r8limiter: malformed limits')
 end
 
-local capacity, per_micro, per_token, period = {}, {}, {}, {}
+local capacity, per_micro, per_token, period, signature = {}, {}, {}, {}, {}
+local fields = { 't' }
 for i = 1, n do
-    capacity[i] = whole(ARGV[4 * i])
-    per_micro[i] = whole(ARGV[4 * i + 1])
-    per_token[i] = whole(ARGV[4 * i + 2])
-    period[i] = whole(ARGV[4 * i + 3])
+    local a = 5 * i - 1
+    capacity[i] = whole(ARGV[a])
+    per_micro[i] = whole(ARGV[a + 1])
+    per_token[i] = whole(ARGV[a + 2])
+    period[i] = whole(ARGV[a + 3])
+    signature[i] = ARGV[a + 4]
     if capacity[i] == nil or per_micro[i] == nil or per_token[i] == nil or period[i] == nil
             or capacity[i] < 1 or per_micro[i] < 1 or per_token[i] < 1 or period[i] < 1 then
         return redis.error_reply('ERR r8limiter: malformed limit ' .. i)
@@ -144,7 +157,11 @@ for i = 1, n do
         return redis.error_reply('ERR r8limiter: cost ' .. integer(cost) .. ' exceeds the capacity '
                 .. integer(capacity[i]))
     end
+    fields[2 * i] = 'd' .. i
+    fields[2 * i + 1] = 'k' .. i
 end
+-- a signature stored past the n-th means the policy lost limits
+fields[2 * n + 2] = 'k' .. (n + 1)
 
 -- which stored limit each limit continues, as io.r8limiter.internal.LimitMatch decides: same rate and capacity,
 -- then same rate, then same refill period, each kind offered to every limit before the next; then the last
@@ -188,32 +205,42 @@ local function sources(old)
     return from
 end
 
-local hash = {}
-local raw = redis.call('HGETALL', key)
-for k = 1, #raw, 2 do
-    hash[raw[k]] = raw[k + 1]
-end
+local stored = redis.call('HMGET', key, unpack(fields))
 local now = server_micros()
-local last = whole(hash['t'])
+local last = whole(stored[1])
 local elapsed, time = 0, now
-local old, from = {}, {}
+local same = last ~= nil and not stored[2 * n + 2]
 if last ~= nil then
     elapsed = math.max(0, now - last)
     time = math.max(last, now)
-    old = stored_limits(hash)
-    from = sources(old)
+    for i = 1, n do
+        same = same and stored[2 * i + 1] == signature[i] and whole(stored[2 * i]) ~= nil
+    end
+end
+
+-- the deficit each limit starts from: its own when the limits are unchanged, else its match's, converted
+local start = {}
+if same then
+    for i = 1, n do
+        start[i] = math.min(whole(stored[2 * i]), capacity[i] * per_token[i])
+    end
+else
+    local old, from = {}, {}
+    if last ~= nil then
+        old = stored_limits(key)
+        from = sources(old)
+    end
+    for i = 1, n do
+        local j = from[i]
+        start[i] = j ~= nil and convert(old[j].d, old[j].p, per_token[i], capacity[i]) or 0
+    end
 end
 
 -- refill, then check every limit
 local deficit = {}
 local fits = true
 for i = 1, n do
-    local d = 0
-    local j = from[i]
-    if j ~= nil then
-        d = convert(old[j].d, old[j].p, per_token[i], capacity[i])
-    end
-    deficit[i] = refill(d, elapsed, per_micro[i])
+    deficit[i] = refill(start[i], elapsed, per_micro[i])
     if deficit[i] > (capacity[i] - cost) * per_token[i] then
         fits = false
     end
@@ -239,22 +266,21 @@ for i = 1, n do
     ttl = math.max(ttl, reset)
 end
 
--- store the state with its expiry in this same call; a denial or a peek writes nothing
+-- store the state with its expiry in this same call; a denial or a peek writes nothing. Unchanged limits keep
+-- their signatures; a bucket of other limits is written afresh, so no field of a dropped limit stays behind.
 if take then
     local state = { 't', integer(time) }
     for i = 1, n do
         state[#state + 1] = 'd' .. i
         state[#state + 1] = integer(deficit[i])
-        state[#state + 1] = 'c' .. i
-        state[#state + 1] = integer(capacity[i])
-        state[#state + 1] = 'u' .. i
-        state[#state + 1] = integer(per_micro[i])
-        state[#state + 1] = 'p' .. i
-        state[#state + 1] = integer(per_token[i])
-        state[#state + 1] = 'w' .. i
-        state[#state + 1] = integer(period[i])
+        if not same then
+            state[#state + 1] = 'k' .. i
+            state[#state + 1] = signature[i]
+        end
     end
-    redis.call('DEL', key)
+    if last ~= nil and not same then
+        redis.call('DEL', key)
+    end
     redis.call('HSET', key, unpack(state))
     redis.call('PEXPIRE', key, ttl)
 elseif consume and last ~= nil and redis.call('PTTL', key) == -1 then
