@@ -13,6 +13,7 @@ import io.r8limiter.stats.LocalStats;
 import io.r8limiter.testkit.RedisServerProcess;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -39,6 +40,7 @@ public class RedisBenchmark {
 
     private static final BucketKey KEY = BucketKey.of("user", "42");
     private static final int PIPELINE = 16;
+    private static final int ASYNC_IN_FLIGHT = 8;
     private static final String RAW_KEY = "raw:{user}:42";
     private static final byte[] BUCKET4J_KEY = "bucket4j:{user}:42".getBytes(StandardCharsets.UTF_8);
 
@@ -98,6 +100,25 @@ public class RedisBenchmark {
     @Benchmark
     public boolean raw() {
         return minimal.tryConsume(RAW_KEY);
+    }
+
+    /**
+     * Eight decisions in flight at once from one thread through the asynchronous API, as an event-loop server makes
+     * them, reported per decision: the backend sends them in shared pipelines and no caller thread waits on each.
+     */
+    @Benchmark
+    @OperationsPerInvocation(ASYNC_IN_FLIGHT)
+    public int r8limiterAsync8() {
+        CompletableFuture<?>[] inFlight = new CompletableFuture<?>[ASYNC_IN_FLIGHT];
+        for (int i = 0; i < ASYNC_IN_FLIGHT; i++) {
+            inFlight[i] = r8limiter.tryConsumeAsync("open", KEY, 1).toCompletableFuture();
+        }
+        CompletableFuture.allOf(inFlight).join();
+        int allowed = 0;
+        for (CompletableFuture<?> f : inFlight) {
+            allowed += checked((Decision) f.join()).allowed() ? 1 : 0;
+        }
+        return allowed;
     }
 
     /** The pipelining reference: sixteen decisions per round trip, reported per decision. */
