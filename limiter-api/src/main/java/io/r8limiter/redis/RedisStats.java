@@ -292,9 +292,9 @@ public final class RedisStats implements RateLimitStats {
         }
 
         /**
-         * How many offenders each slice keeps in Redis; 1,000 by default, at most {@value RedisStats#MAX_CAPACITY}. Counts are
-         * exact while a slice sees no more distinct offenders; past that they may overcount by the window's denials
-         * divided by the capacity at most.
+         * How many offenders each slice keeps in Redis; 1,000 by default, at most {@value RedisStats#MAX_CAPACITY}.
+         * Counts are exact while a slice sees no more distinct offenders; past that they may overcount by the
+         * window's denials divided by the capacity at most.
          */
         public Builder capacity(int capacity) {
             if (capacity < 1 || capacity > MAX_CAPACITY) {

@@ -116,7 +116,7 @@ public final class Suite {
         }
     }
 
-    /** The r8limiter figure a row is compared with: the same path ({@code allowed_}, {@code rejected_}) of r8limiter. */
+    /** The r8limiter figure a row is compared with: r8limiter's row of the same prefix ({@code allowed_}, ...). */
     private static Figures reference(Map<String, RunResult> byName, String name, int threads) {
         String prefix = name.contains("_") ? name.substring(0, name.indexOf('_') + 1) : "";
         RunResult r8 = byName.get(prefix + "r8limiter");

@@ -28,7 +28,7 @@ final class Fleet {
         return values;
     }
 
-    /** Polls every app's {@code /actuator/health} each 20 ms until it answers {@code status}; ms since {@code since}. */
+    /** Polls each app's {@code /actuator/health} every 20 ms until it is {@code status}; ms since {@code since}. */
     Map<AppProcess, Long> awaitHealth(int status, long since) {
         Map<AppProcess, Long> waits = new HashMap<>();
         await().atMost(5, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(20)).until(() -> {
