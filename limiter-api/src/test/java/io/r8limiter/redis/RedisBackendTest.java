@@ -25,6 +25,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -358,32 +360,12 @@ class RedisBackendTest {
     void sixteenThreadsOverFourClients_admitExactlyCapacity() throws Exception {
         Policy policy = Policy.of("p", Limit.of(100, 1, Duration.ofHours(1)));
         List<RedisBackend> instances = List.of(backend("x"), backend("x"), backend("x"), backend("x"));
-        AtomicInteger admitted = new AtomicInteger();
-        CountDownLatch start = new CountDownLatch(1);
-        ExecutorService pool = Executors.newFixedThreadPool(16);
-        try {
-            List<Future<?>> done = new ArrayList<>();
-            for (int t = 0; t < 16; t++) {
-                RedisBackend backend = instances.get(t % 4);
-                done.add(pool.submit(() -> {
-                    start.await();
-                    for (int i = 0; i < 25; i++) {
-                        Decision d = backend.consume(policy, BucketKey.of("hot"), 1);
-                        assertThat(d.degraded()).isFalse();
-                        admitted.addAndGet(d.allowed() ? 1 : 0);
-                    }
-                    return null;
-                }));
-            }
-            start.countDown();
-            for (Future<?> f : done) {
-                f.get(30, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        int admitted = allowedFromSixteenThreads(instances, policy, () -> {
+            int[] decided = {0};
+            return () -> decided[0]++ < 25;
+        });
 
-        assertThat(admitted.get()).isEqualTo(100);
+        assertThat(admitted).isEqualTo(100);
     }
 
     @Test
@@ -394,39 +376,19 @@ class RedisBackendTest {
         Policy policy = Policy.of("p", Limit.of(100, 100, Duration.ofSeconds(1)));
         String key = RedisKeys.of("r").of("p", BucketKey.of("hot"));
         List<RedisBackend> instances = List.of(backend("r"), backend("r"), backend("r"), backend("r"));
-        AtomicInteger admitted = new AtomicInteger(
-                instances.get(0).consume(policy, BucketKey.of("hot"), 100).allowed() ? 100 : 0);
+        int first = instances.get(0).consume(policy, BucketKey.of("hot"), 100).allowed() ? 100 : 0;
         long firstDebitMicros = Long.parseLong(redis.hget(key, "t"));
-        CountDownLatch start = new CountDownLatch(1);
-        ExecutorService pool = Executors.newFixedThreadPool(16);
-        try {
-            List<Future<?>> done = new ArrayList<>();
-            for (int t = 0; t < 16; t++) {
-                RedisBackend backend = instances.get(t % 4);
-                done.add(pool.submit(() -> {
-                    start.await();
+        int admitted = first
+                + allowedFromSixteenThreads(instances, policy, () -> {
                     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-                    while (System.nanoTime() < end) {
-                        Decision d = backend.consume(policy, BucketKey.of("hot"), 1);
-                        assertThat(d.degraded()).isFalse();
-                        admitted.addAndGet(d.allowed() ? 1 : 0);
-                    }
-                    return null;
-                }));
-            }
-            start.countDown();
-            for (Future<?> f : done) {
-                f.get(30, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+                    return () -> System.nanoTime() < end;
+                });
         long lastDebitMicros = Long.parseLong(redis.hget(key, "t"));
         double leftAtLastDebit = 100 - Long.parseLong(redis.hget(key, "d1")) / 10_000.0;
 
         double refilled = (lastDebitMicros - firstDebitMicros) / 10_000.0;
         assertThat(refilled).isGreaterThan(50);
-        assertThat(admitted.get() + leftAtLastDebit).isCloseTo(100 + refilled, within(1.0));
+        assertThat(admitted + leftAtLastDebit).isCloseTo(100 + refilled, within(1.0));
     }
 
     @Test
@@ -475,5 +437,39 @@ class RedisBackendTest {
         @SuppressWarnings("unchecked")
         List<String> time = (List<String>) jedis.eval("return redis.call('TIME')");
         return Long.parseLong(time.get(0)) * 1_000_000 + Long.parseLong(time.get(1));
+    }
+
+    /**
+     * Sixteen latched threads, four on each client, take one token at a time from the bucket {@code hot} for as long
+     * as their own condition from {@code more} holds; the allowances, every decision made on Redis.
+     */
+    private static int allowedFromSixteenThreads(
+            List<RedisBackend> clients, Policy policy, Supplier<BooleanSupplier> more) throws Exception {
+        AtomicInteger admitted = new AtomicInteger();
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < 16; t++) {
+                RedisBackend backend = clients.get(t % clients.size());
+                done.add(pool.submit(() -> {
+                    start.await();
+                    BooleanSupplier going = more.get();
+                    while (going.getAsBoolean()) {
+                        Decision d = backend.consume(policy, BucketKey.of("hot"), 1);
+                        assertThat(d.degraded()).isFalse();
+                        admitted.addAndGet(d.allowed() ? 1 : 0);
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : done) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return admitted.get();
     }
 }
