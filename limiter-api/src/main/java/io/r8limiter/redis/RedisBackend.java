@@ -220,11 +220,20 @@ public final class RedisBackend implements RateLimitBackend {
 
     /**
      * Decides a batch, each decision already let through by the circuit, in one pipeline; the circuit hears of every
-     * decision, so a stalled Redis opens it after as many failed decisions as without coalescing. A NOSCRIPT reply
+     * decision, so a stalled Redis opens it after as many failed decisions as without coalescing, and decisions
+     * still queued when it opens are answered by the failure mode without being sent. A NOSCRIPT reply
      * ran nothing, so that decision goes again on its own; a failed pipeline is never resent, and the failure mode
      * answers every decision in it.
      */
     private void decideBatch(List<Coalescing.Pending> batch) {
+        if (circuit.getState() == CircuitBreaker.State.OPEN) {
+            // the circuit opened while these waited for a place: sending them would cost each a timeout more
+            for (Coalescing.Pending p : batch) {
+                circuit.releasePermission();
+                p.future().complete(fallback(p.policy(), p.key(), p.cost(), true));
+            }
+            return;
+        }
         if (batch.size() == 1) {
             Coalescing.Pending p = batch.get(0);
             p.future().complete(decidePermitted(p.policy(), p.key(), p.cost(), true, p.redisKey()));
