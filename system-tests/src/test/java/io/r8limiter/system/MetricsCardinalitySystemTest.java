@@ -79,10 +79,14 @@ class MetricsCardinalitySystemTest {
 
         assertThat(offenders(fewOffenders)).hasSize(50);
         assertThat(offenders(manyOffenders)).hasSize(50);
-        assertThat(offenders(manyOffenders).subList(0, 3))
+        // the shared app also holds other classes' offenders (hostile ids with many denials): rank within "card"
+        List<JsonNode> card = offenders(manyOffenders).stream()
+                .filter(o -> o.path("policy").asString().equals("card"))
+                .toList();
+        assertThat(card.subList(0, 3))
                 .extracting(o -> o.path("user_id").asString())
                 .allMatch(id -> id.startsWith("card-heavy-"));
-        assertThat(offenders(manyOffenders).get(0).path("denied").asLong()).isGreaterThanOrEqualTo(HEAVY_DENIALS);
+        assertThat(card.get(0).path("denied").asLong()).isGreaterThanOrEqualTo(HEAVY_DENIALS);
         // Ids have one length, so only the digits of the counts, and for estimated counts "exact":false with a
         // "max_overcount" of a few digits, may change the size of each of the 50 entries.
         int perEntry = 4 + 1 + ",\"max_overcount\":".length() + 6;
