@@ -69,9 +69,11 @@ final class AppProcess implements AutoCloseable {
                 "-jar",
                 jar().toString(),
                 "--server.port=" + port,
-                // Tomcat closes a kept-alive connection every 100 requests; the JDK client now and then sends a
-                // POST on such a connection as it closes and fails it without a retry. Not a server fault.
-                "--server.tomcat.max-keep-alive-requests=-1"));
+                // Tomcat closes a kept-alive connection every 100 requests and after 60 s idle; the JDK client now
+                // and then sends a POST on such a connection as it closes and fails it without a retry. Not a
+                // server fault, so the test apps keep connections open for good.
+                "--server.tomcat.max-keep-alive-requests=-1",
+                "--server.tomcat.keep-alive-timeout=-1"));
         command.addAll(flags);
         try {
             Process p = new ProcessBuilder(command)
