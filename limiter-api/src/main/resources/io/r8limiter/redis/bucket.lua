@@ -12,127 +12,35 @@
 --
 -- A bucket written under the same limits in the same order, the usual case, is read with one HMGET of exactly
 -- its fields and written back without its signatures; any other goes through the matching of the slow path.
+-- Redis runs this whole text on every call, so the usual case is kept lean: library functions are read into
+-- locals once per call, the helpers only the slow path needs are made only when it runs, the parsed limits
+-- share one table, and a single-limit bucket is read and written without building argument tables.
 
-local function server_micros()
-    local time = redis.call('TIME')
-    return tonumber(time[1]) * 1000000 + tonumber(time[2])
-end
+local tonumber, fmod, format = tonumber, math.fmod, string.format
 
--- floor(a / b) and the remainder, for integers 0 <= a and 0 < b below 2^53
-local function divmod(a, b)
-    local r = math.fmod(a, b)
-    return (a - r) / b, r
-end
-
-local function ceil_div(a, b)
-    local q, r = divmod(a, b)
-    if r > 0 then
-        return q + 1
-    end
-    return q
-end
-
-local function millis_until_refilled(deficit, t)
-    if deficit <= 0 then
-        return 0
-    end
-    return ceil_div(ceil_div(deficit, t), 1000)
-end
-
--- the deficit after elapsed microseconds of refill; elapsed * t is formed only when it is below the deficit
-local function refill(deficit, elapsed, t)
-    if elapsed <= 0 or deficit == 0 then
-        return deficit
-    end
-    if elapsed >= ceil_div(deficit, t) then
-        return 0
-    end
-    return deficit - elapsed * t
-end
-
--- ceil(r * b / c) for 0 <= r < c: r * b may pass 2^53, so multiply bit by bit, keeping quotient and remainder
-local function mul_div_ceil(r, b, c)
-    local bits = {}
-    while b > 0 do
-        local bit = math.fmod(b, 2)
-        bits[#bits + 1] = bit
-        b = (b - bit) / 2
-    end
-    local q, rem = 0, 0
-    for i = #bits, 1, -1 do
-        q = q * 2
-        if rem >= c - rem then
-            rem = rem - (c - rem)
-            q = q + 1
-        else
-            rem = rem * 2
-        end
-        if bits[i] == 1 then
-            if rem >= c - r then
-                rem = rem - (c - r)
-                q = q + 1
-            else
-                rem = rem + r
-            end
-        end
-    end
-    if rem > 0 then
-        q = q + 1
-    end
-    return q
-end
-
--- a deficit written under old_p units per token, in new_p units: the same missing fraction of a token per
--- token, rounded up, and never more than an empty bucket
-local function convert(deficit, old_p, new_p, capacity)
-    local full = capacity * new_p
-    if old_p == new_p then
-        return math.min(deficit, full)
-    end
-    local tokens, part = divmod(deficit, old_p)
-    if tokens >= capacity then
-        return full
-    end
-    return math.min(tokens * new_p + mul_div_ceil(part, new_p, old_p), full)
-end
-
+-- the integer s holds, or nil when it holds none below 2^53 in magnitude (nan and inf are not whole)
 local function whole(s)
     local x = tonumber(s)
-    if x == nil or x ~= math.floor(x) or x >= 9007199254740992 or x <= -9007199254740992 then
+    if x == nil or x % 1 ~= 0 or x >= 9007199254740992 or x <= -9007199254740992 then
         return nil
     end
     return x
 end
 
-local function integer(x)
-    return string.format('%.0f', x)
-end
-
--- every limit stored under the bucket, in the order written: {d, c, u, p, w}; a limit whose fields do not parse
--- ends the list
-local function stored_limits(key)
-    local raw = redis.call('HGETALL', key)
-    local hash = {}
-    for k = 1, #raw, 2 do
-        hash[raw[k]] = raw[k + 1]
+-- ceil(a / b) for integers 0 <= a and 0 < b below 2^53; a - r is a multiple of b, so the division is exact
+local function ceil_div(a, b)
+    local r = fmod(a, b)
+    if r > 0 then
+        return (a - r) / b + 1
     end
-    local limits = {}
-    local j = 1
-    while true do
-        local c, u, p, w = string.match(hash['k' .. j] or '', '^(%d+):(%d+):(%d+):(%d+)$')
-        local limit = { d = whole(hash['d' .. j]), c = whole(c), u = whole(u), p = whole(p), w = whole(w) }
-        if limit.d == nil or limit.c == nil or limit.u == nil or limit.p == nil or limit.w == nil then
-            return limits
-        end
-        limits[j] = limit
-        j = j + 1
-    end
+    return (a - r) / b
 end
 
 local key = KEYS[1]
 local consume = ARGV[1] == '1'
-local cost = whole(ARGV[2])
-local n = whole(ARGV[3])
+-- a cost of one and a single limit are the usual arguments, and a string compare is far cheaper than tonumber
+local cost = ARGV[2] == '1' and 1 or whole(ARGV[2])
+local n = ARGV[3] == '1' and 1 or whole(ARGV[3])
 if cost == nil or cost <= 0 then
     return redis.error_reply('ERR r8limiter: cost must be positive but was ' .. tostring(ARGV[2]))
 end
@@ -140,50 +48,160 @@ if n == nil or n < 1 or #ARGV < 3 + 5 * n then
     return redis.error_reply('ERR r8limiter: malformed limits')
 end
 
-local capacity, per_micro, per_token, period, signature = {}, {}, {}, {}, {}
-local fields = { 't' }
+-- limit i: capacity lim[4i-3], T lim[4i-2], P lim[4i-1], refill period lim[4i]; its signature is ARGV[5i+3].
+-- The first limit's figures are in the constructor, so a single-limit table is made at its size at once.
+local lim = { whole(ARGV[4]), whole(ARGV[5]), whole(ARGV[6]), whole(ARGV[7]) }
 for i = 1, n do
-    local a = 5 * i - 1
-    capacity[i] = whole(ARGV[a])
-    per_micro[i] = whole(ARGV[a + 1])
-    per_token[i] = whole(ARGV[a + 2])
-    period[i] = whole(ARGV[a + 3])
-    signature[i] = ARGV[a + 4]
-    if capacity[i] == nil or per_micro[i] == nil or per_token[i] == nil or period[i] == nil
-            or capacity[i] < 1 or per_micro[i] < 1 or per_token[i] < 1 or period[i] < 1 then
+    local a, b = 5 * i - 1, 4 * i - 3
+    if i > 1 then
+        lim[b], lim[b + 1], lim[b + 2], lim[b + 3] = whole(ARGV[a]), whole(ARGV[a + 1]), whole(ARGV[a + 2]),
+                whole(ARGV[a + 3])
+    end
+    local c, u, p, w = lim[b], lim[b + 1], lim[b + 2], lim[b + 3]
+    if c == nil or u == nil or p == nil or w == nil or c < 1 or u < 1 or p < 1 or w < 1 then
         return redis.error_reply('ERR r8limiter: malformed limit ' .. i)
     end
-    if cost > capacity[i] then
-        return redis.error_reply('ERR r8limiter: cost ' .. integer(cost) .. ' exceeds the capacity '
-                .. integer(capacity[i]))
+    if cost > c then
+        return redis.error_reply('ERR r8limiter: cost ' .. format('%.0f', cost) .. ' exceeds the capacity '
+                .. format('%.0f', c))
     end
-    fields[2 * i] = 'd' .. i
-    fields[2 * i + 1] = 'k' .. i
-end
--- a signature stored past the n-th means the policy lost limits
-fields[2 * n + 2] = 'k' .. (n + 1)
-
--- which stored limit each limit continues, as io.r8limiter.internal.LimitMatch decides: same rate and capacity,
--- then same rate, then same refill period, each kind offered to every limit before the next; then the last
--- unclaimed limit on each side, when there is exactly one of each. A limit with no partner starts full.
-local function matches(kind, i, old)
-    local same_rate = old.u == per_micro[i] and old.p == per_token[i]
-    if kind == 1 then
-        return same_rate and old.c == capacity[i]
-    elseif kind == 2 then
-        return same_rate
-    end
-    return old.w == period[i]
 end
 
-local function sources(old)
+-- t, then d<i> and k<i> of each limit, then k<n+1>: a signature stored past the n-th means the policy lost limits
+local stored
+if n == 1 then
+    stored = redis.call('HMGET', key, 't', 'd1', 'k1', 'k2')
+else
+    local fields = { 't' }
+    for i = 1, n do
+        fields[2 * i] = 'd' .. i
+        fields[2 * i + 1] = 'k' .. i
+    end
+    fields[2 * n + 2] = 'k' .. (n + 1)
+    stored = redis.call('HMGET', key, unpack(fields))
+end
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) * 1000000 + tonumber(clock[2])
+local last = whole(stored[1])
+local elapsed, time = 0, now
+-- the deficit each limit starts from: its own when the limits are unchanged, else its match's, converted
+local deficit = { 0 }
+local same = last ~= nil and not stored[2 * n + 2]
+if last ~= nil then
+    if now > last then
+        elapsed = now - last
+    else
+        time = last
+    end
+    for i = 1, n do
+        local d = same and stored[2 * i + 1] == ARGV[5 * i + 3] and whole(stored[2 * i])
+        same = d ~= nil and d ~= false
+        if same then
+            local full = lim[4 * i - 3] * lim[4 * i - 1]
+            deficit[i] = d < full and d or full
+        end
+    end
+end
+if not same then
+    for i = 1, n do
+        deficit[i] = 0
+    end
+end
+if last ~= nil and not same then
+    local min = math.min
+
+    -- floor(a / b) and the remainder, for integers 0 <= a and 0 < b below 2^53
+    local function divmod(a, b)
+        local r = fmod(a, b)
+        return (a - r) / b, r
+    end
+
+    -- ceil(r * b / c) for 0 <= r < c: r * b may pass 2^53, so multiply bit by bit, keeping quotient and remainder
+    local function mul_div_ceil(r, b, c)
+        local bits = {}
+        while b > 0 do
+            local bit = fmod(b, 2)
+            bits[#bits + 1] = bit
+            b = (b - bit) / 2
+        end
+        local q, rem = 0, 0
+        for i = #bits, 1, -1 do
+            q = q * 2
+            if rem >= c - rem then
+                rem = rem - (c - rem)
+                q = q + 1
+            else
+                rem = rem * 2
+            end
+            if bits[i] == 1 then
+                if rem >= c - r then
+                    rem = rem - (c - r)
+                    q = q + 1
+                else
+                    rem = rem + r
+                end
+            end
+        end
+        if rem > 0 then
+            q = q + 1
+        end
+        return q
+    end
+
+    -- a deficit written under old_p units per token, in new_p units: the same missing fraction of a token per
+    -- token, rounded up, and never more than an empty bucket
+    local function convert(d, old_p, new_p, capacity)
+        local full = capacity * new_p
+        if old_p == new_p then
+            return min(d, full)
+        end
+        local tokens, part = divmod(d, old_p)
+        if tokens >= capacity then
+            return full
+        end
+        return min(tokens * new_p + mul_div_ceil(part, new_p, old_p), full)
+    end
+
+    -- every limit stored under the bucket, in the order written: {d, c, u, p, w}; a limit whose fields do not
+    -- parse ends the list
+    local raw = redis.call('HGETALL', key)
+    local hash = {}
+    for k = 1, #raw, 2 do
+        hash[raw[k]] = raw[k + 1]
+    end
+    local old = {}
+    local j = 1
+    while true do
+        local c, u, p, w = string.match(hash['k' .. j] or '', '^(%d+):(%d+):(%d+):(%d+)$')
+        local limit = { d = whole(hash['d' .. j]), c = whole(c), u = whole(u), p = whole(p), w = whole(w) }
+        if limit.d == nil or limit.c == nil or limit.u == nil or limit.p == nil or limit.w == nil then
+            break
+        end
+        old[j] = limit
+        j = j + 1
+    end
+
+    -- which stored limit each limit continues, as io.r8limiter.internal.LimitMatch decides: same rate and
+    -- capacity, then same rate, then same refill period, each kind offered to every limit before the next; then
+    -- the last unclaimed limit on each side, when there is exactly one of each. A limit with no partner starts
+    -- full.
+    local function matches(kind, i, o)
+        local same_rate = o.u == lim[4 * i - 2] and o.p == lim[4 * i - 1]
+        if kind == 1 then
+            return same_rate and o.c == lim[4 * i - 3]
+        elseif kind == 2 then
+            return same_rate
+        end
+        return o.w == lim[4 * i]
+    end
+
     local from, claimed = {}, {}
     for kind = 1, 3 do
         for i = 1, n do
-            for j = 1, #old do
-                if from[i] == nil and not claimed[j] and matches(kind, i, old[j]) then
-                    from[i] = j
-                    claimed[j] = true
+            for k = 1, #old do
+                if from[i] == nil and not claimed[k] and matches(kind, i, old[k]) then
+                    from[i] = k
+                    claimed[k] = true
                 end
             end
         end
@@ -194,94 +212,86 @@ local function sources(old)
             open, open_count = i, open_count + 1
         end
     end
-    for j = 1, #old do
-        if not claimed[j] then
-            unclaimed, unclaimed_count = j, unclaimed_count + 1
+    for k = 1, #old do
+        if not claimed[k] then
+            unclaimed, unclaimed_count = k, unclaimed_count + 1
         end
     end
     if open_count == 1 and unclaimed_count == 1 then
         from[open] = unclaimed
     end
-    return from
-end
 
-local stored = redis.call('HMGET', key, unpack(fields))
-local now = server_micros()
-local last = whole(stored[1])
-local elapsed, time = 0, now
-local same = last ~= nil and not stored[2 * n + 2]
-if last ~= nil then
-    elapsed = math.max(0, now - last)
-    time = math.max(last, now)
     for i = 1, n do
-        same = same and stored[2 * i + 1] == signature[i] and whole(stored[2 * i]) ~= nil
+        local k = from[i]
+        deficit[i] = k ~= nil and convert(old[k].d, old[k].p, lim[4 * i - 1], lim[4 * i - 3]) or 0
     end
 end
 
--- the deficit each limit starts from: its own when the limits are unchanged, else its match's, converted
-local start = {}
-if same then
-    for i = 1, n do
-        start[i] = math.min(whole(stored[2 * i]), capacity[i] * per_token[i])
-    end
-else
-    local old, from = {}, {}
-    if last ~= nil then
-        old = stored_limits(key)
-        from = sources(old)
-    end
-    for i = 1, n do
-        local j = from[i]
-        start[i] = j ~= nil and convert(old[j].d, old[j].p, per_token[i], capacity[i]) or 0
-    end
-end
-
--- refill, then check every limit
-local deficit = {}
+-- refill (elapsed * T is formed only when it is below the deficit), then check every limit
 local fits = true
 for i = 1, n do
-    deficit[i] = refill(start[i], elapsed, per_micro[i])
-    if deficit[i] > (capacity[i] - cost) * per_token[i] then
+    local d, u = deficit[i], lim[4 * i - 2]
+    if elapsed > 0 and d > 0 then
+        if elapsed >= ceil_div(d, u) then
+            d = 0
+        else
+            d = d - elapsed * u
+        end
+        deficit[i] = d
+    end
+    if d > (lim[4 * i - 3] - cost) * lim[4 * i - 1] then
         fits = false
     end
 end
 
 -- debit all or none, and report every limit
 local take = fits and consume
-local reply = { fits and 1 or 0, n }
+local reply = { fits and 1 or 0, n, 0, 0, 0 }
 local ttl = 0
 for i = 1, n do
+    local c, u, p = lim[4 * i - 3], lim[4 * i - 2], lim[4 * i - 1]
     if take then
-        deficit[i] = deficit[i] + cost * per_token[i]
+        deficit[i] = deficit[i] + cost * p
     end
-    local room = capacity[i] * per_token[i] - deficit[i]
-    local wait = 0
-    if not fits then
-        wait = millis_until_refilled(deficit[i] - (capacity[i] - cost) * per_token[i], per_micro[i])
+    local d = deficit[i]
+    -- milliseconds until the bucket is full again, and until the cost fits when it did not
+    local reset, wait = 0, 0
+    if d > 0 then
+        reset = ceil_div(ceil_div(d, u), 1000)
     end
-    local reset = millis_until_refilled(deficit[i], per_micro[i])
-    reply[3 * i] = divmod(room, per_token[i])
+    local short = d - (c - cost) * p
+    if not fits and short > 0 then
+        wait = ceil_div(ceil_div(short, u), 1000)
+    end
+    local room = c * p - d
+    reply[3 * i] = (room - fmod(room, p)) / p
     reply[3 * i + 1] = reset
     reply[3 * i + 2] = wait
-    ttl = math.max(ttl, reset)
+    if reset > ttl then
+        ttl = reset
+    end
 end
 
 -- store the state with its expiry in this same call; a denial or a peek writes nothing. Unchanged limits keep
 -- their signatures; a bucket of other limits is written afresh, so no field of a dropped limit stays behind.
 if take then
-    local state = { 't', integer(time) }
-    for i = 1, n do
-        state[#state + 1] = 'd' .. i
-        state[#state + 1] = integer(deficit[i])
-        if not same then
-            state[#state + 1] = 'k' .. i
-            state[#state + 1] = signature[i]
+    if same and n == 1 then
+        redis.call('HSET', key, 't', format('%.0f', time), 'd1', format('%.0f', deficit[1]))
+    else
+        local state = { 't', format('%.0f', time) }
+        for i = 1, n do
+            state[#state + 1] = 'd' .. i
+            state[#state + 1] = format('%.0f', deficit[i])
+            if not same then
+                state[#state + 1] = 'k' .. i
+                state[#state + 1] = ARGV[5 * i + 3]
+            end
         end
+        if last ~= nil and not same then
+            redis.call('DEL', key)
+        end
+        redis.call('HSET', key, unpack(state))
     end
-    if last ~= nil and not same then
-        redis.call('DEL', key)
-    end
-    redis.call('HSET', key, unpack(state))
     redis.call('PEXPIRE', key, ttl)
 elseif consume and last ~= nil and redis.call('PTTL', key) == -1 then
     -- only a key written by something else lacks an expiry; a bucket never outlives its time to full

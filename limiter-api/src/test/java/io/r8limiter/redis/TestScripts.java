@@ -16,7 +16,7 @@ import redis.clients.jedis.UnifiedJedis;
 final class TestScripts {
 
     private static final String SERVER_CLOCK =
-            "    local time = redis.call('TIME')\n    return tonumber(time[1]) * 1000000 + tonumber(time[2])\n";
+            "local clock = redis.call('TIME')\nlocal now = tonumber(clock[1]) * 1000000 + tonumber(clock[2])\n";
 
     private static final String EXPIRY = "redis.call('PEXPIRE', key, ttl)";
 
@@ -31,7 +31,7 @@ final class TestScripts {
         assertThat(production).contains(SERVER_CLOCK).contains(EXPIRY);
         // the expiry runs on the real clock, which would end buckets early on the fake one: keep keys for the test
         return new TestScripts(production
-                .replace(SERVER_CLOCK, "    return tonumber(ARGV[#ARGV])\n")
+                .replace(SERVER_CLOCK, "local now = tonumber(ARGV[#ARGV])\n")
                 .replace(EXPIRY, "redis.call('PEXPIRE', key, 600000)"));
     }
 
