@@ -13,8 +13,8 @@
 -- A bucket written under the same limits in the same order, the usual case, is read with one HMGET of exactly
 -- its fields and written back without its signatures; any other goes through the matching of the slow path.
 -- Redis runs this whole text on every call, so the usual case is kept lean: library functions are read into
--- locals once per call, the helpers only the slow path needs are made only when it runs, the parsed limits
--- share one table, and a single-limit bucket is read and written without building argument tables.
+-- locals once per call, the helpers only the slow path needs are made only when it runs, and a single-limit
+-- bucket is decided with plain numbers, building no table but its reply.
 
 local tonumber, fmod, format = tonumber, math.fmod, string.format
 
@@ -67,19 +67,76 @@ for i = 1, n do
     end
 end
 
--- t, then d<i> and k<i> of each limit, then k<n+1>: a signature stored past the n-th means the policy lost limits
-local stored
+-- The usual call: a single limit, on a bucket that is new or was written under that same limit. It is decided
+-- here with plain numbers, in the same steps as the general path below, which handles every other call (several
+-- limits, or a bucket stored under other limits); both are held to the Java engine by the differential test.
 if n == 1 then
-    stored = redis.call('HMGET', key, 't', 'd1', 'k1', 'k2')
-else
-    local fields = { 't' }
-    for i = 1, n do
-        fields[2 * i] = 'd' .. i
-        fields[2 * i + 1] = 'k' .. i
+    local stored = redis.call('HMGET', key, 't', 'd1', 'k1', 'k2')
+    local last = whole(stored[1])
+    local d = last ~= nil and stored[3] == ARGV[8] and not stored[4] and whole(stored[2])
+    if last == nil or d then
+        local c, u, p = lim[1], lim[2], lim[3]
+        local clock = redis.call('TIME')
+        local now = tonumber(clock[1]) * 1000000 + tonumber(clock[2])
+        local time = now
+        if last == nil then
+            d = 0
+        else
+            local full = c * p
+            if d > full then
+                d = full
+            end
+            if now <= last then
+                time = last
+            elseif d > 0 then
+                local elapsed = now - last
+                if elapsed >= ceil_div(d, u) then
+                    d = 0
+                else
+                    d = d - elapsed * u
+                end
+            end
+        end
+        local fits = d <= (c - cost) * p
+        local take = fits and consume
+        if take then
+            d = d + cost * p
+        end
+        local reset, wait = 0, 0
+        if d > 0 then
+            reset = ceil_div(ceil_div(d, u), 1000)
+        end
+        local short = d - (c - cost) * p
+        if not fits and short > 0 then
+            wait = ceil_div(ceil_div(short, u), 1000)
+        end
+        if take then
+            if last == nil then
+                redis.call('HSET', key, 't', format('%.0f', time), 'd1', format('%.0f', d), 'k1', ARGV[8])
+            else
+                redis.call('HSET', key, 't', format('%.0f', time), 'd1', format('%.0f', d))
+            end
+            redis.call('PEXPIRE', key, reset)
+        elseif consume and last ~= nil and redis.call('PTTL', key) == -1 then
+            if reset > 0 then
+                redis.call('PEXPIRE', key, reset)
+            else
+                redis.call('DEL', key)
+            end
+        end
+        local room = c * p - d
+        return { fits and 1 or 0, 1, (room - fmod(room, p)) / p, reset, wait }
     end
-    fields[2 * n + 2] = 'k' .. (n + 1)
-    stored = redis.call('HMGET', key, unpack(fields))
 end
+
+-- t, then d<i> and k<i> of each limit, then k<n+1>: a signature stored past the n-th means the policy lost limits
+local fields = { 't' }
+for i = 1, n do
+    fields[2 * i] = 'd' .. i
+    fields[2 * i + 1] = 'k' .. i
+end
+fields[2 * n + 2] = 'k' .. (n + 1)
+local stored = redis.call('HMGET', key, unpack(fields))
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000000 + tonumber(clock[2])
 local last = whole(stored[1])
@@ -275,23 +332,19 @@ end
 -- store the state with its expiry in this same call; a denial or a peek writes nothing. Unchanged limits keep
 -- their signatures; a bucket of other limits is written afresh, so no field of a dropped limit stays behind.
 if take then
-    if same and n == 1 then
-        redis.call('HSET', key, 't', format('%.0f', time), 'd1', format('%.0f', deficit[1]))
-    else
-        local state = { 't', format('%.0f', time) }
-        for i = 1, n do
-            state[#state + 1] = 'd' .. i
-            state[#state + 1] = format('%.0f', deficit[i])
-            if not same then
-                state[#state + 1] = 'k' .. i
-                state[#state + 1] = ARGV[5 * i + 3]
-            end
+    local state = { 't', format('%.0f', time) }
+    for i = 1, n do
+        state[#state + 1] = 'd' .. i
+        state[#state + 1] = format('%.0f', deficit[i])
+        if not same then
+            state[#state + 1] = 'k' .. i
+            state[#state + 1] = ARGV[5 * i + 3]
         end
-        if last ~= nil and not same then
-            redis.call('DEL', key)
-        end
-        redis.call('HSET', key, unpack(state))
     end
+    if last ~= nil and not same then
+        redis.call('DEL', key)
+    end
+    redis.call('HSET', key, unpack(state))
     redis.call('PEXPIRE', key, ttl)
 elseif consume and last ~= nil and redis.call('PTTL', key) == -1 then
     -- only a key written by something else lacks an expiry; a bucket never outlives its time to full

@@ -6,6 +6,7 @@ import io.r8limiter.Decision;
 import io.r8limiter.Policy;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -15,10 +16,11 @@ import redis.clients.jedis.UnifiedJedis;
  */
 final class TestScripts {
 
-    private static final String SERVER_CLOCK =
-            "local clock = redis.call('TIME')\nlocal now = tonumber(clock[1]) * 1000000 + tonumber(clock[2])\n";
+    /** Every reading of the server clock: the single-limit path and the general one each read it once. */
+    private static final String SERVER_CLOCK = "tonumber(clock[1]) * 1000000 + tonumber(clock[2])";
 
-    private static final String EXPIRY = "redis.call('PEXPIRE', key, ttl)";
+    /** Every expiry set on a bucket after a decision, named {@code ttl} or {@code reset} in the script. */
+    private static final Pattern EXPIRY = Pattern.compile("redis\\.call\\('PEXPIRE', key, (ttl|reset)\\)");
 
     private final String body;
 
@@ -28,11 +30,11 @@ final class TestScripts {
 
     static TestScripts withClockArgument() {
         String production = BucketScript.load().body();
-        assertThat(production).contains(SERVER_CLOCK).contains(EXPIRY);
+        assertThat(production.split(Pattern.quote(SERVER_CLOCK), -1)).hasSize(3);
+        assertThat(EXPIRY.matcher(production).results()).hasSize(4);
         // the expiry runs on the real clock, which would end buckets early on the fake one: keep keys for the test
-        return new TestScripts(production
-                .replace(SERVER_CLOCK, "local now = tonumber(ARGV[#ARGV])\n")
-                .replace(EXPIRY, "redis.call('PEXPIRE', key, 600000)"));
+        String clockArgument = production.replace(SERVER_CLOCK, "tonumber(ARGV[#ARGV])");
+        return new TestScripts(EXPIRY.matcher(clockArgument).replaceAll("redis.call('PEXPIRE', key, 600000)"));
     }
 
     /** A decision made by the script at {@code nowMicros} (server time) on {@code key}. */
