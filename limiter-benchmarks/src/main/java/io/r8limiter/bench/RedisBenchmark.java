@@ -42,6 +42,7 @@ public class RedisBenchmark {
     private static final int PIPELINE = 16;
     private static final int ASYNC_IN_FLIGHT = 8;
     private static final String RAW_KEY = "raw:{user}:42";
+    private static final String BUCKET_SCRIPT_KEY = "r8:2:{2d526f9b}:open:user:42";
     private static final byte[] BUCKET4J_KEY = "bucket4j:{user}:42".getBytes(StandardCharsets.UTF_8);
 
     private RedisServerProcess redis;
@@ -51,6 +52,7 @@ public class RedisBenchmark {
     private RateLimiter r8limiterStats;
     private MinimalScript minimal;
     private io.github.bucket4j.distributed.BucketProxy bucket4j;
+    private BucketScriptRaw bucketScript;
 
     @Setup
     public void setUp() {
@@ -64,6 +66,7 @@ public class RedisBenchmark {
                 .expirationAfterWrite(
                         ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
                 .build();
+        bucketScript = new BucketScriptRaw(jedis, Peers.openPolicy("open"));
         bucket4j = manager.builder().build(BUCKET4J_KEY, Peers::bucket4jOpenConfiguration);
     }
 
@@ -95,6 +98,12 @@ public class RedisBenchmark {
     @Benchmark
     public Decision r8limiterStats() {
         return checked(r8limiterStats.tryConsume("open", KEY));
+    }
+
+    /** r8limiter's own script, called the way {@link #raw} calls the minimal one: the server's share of the cost. */
+    @Benchmark
+    public boolean bucketScriptRaw() {
+        return bucketScript.tryConsume(BUCKET_SCRIPT_KEY);
     }
 
     @Benchmark

@@ -22,8 +22,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * a Markdown summary with the ratio of r8limiter to each peer next to the machine's load.
  *
  * <p>Arguments pick the parts: {@code memory} (one key, 1, 2 and 16 threads), {@code keys} (10,000 keys),
- * {@code redis} (1, 2 and 8 threads), {@code heap} (bytes per key, C11 run 3, stats), {@code redis-memory}; none
- * runs them all. {@code -Dbench.out=DIR} chooses where the summary goes ({@code bench-results} by default).
+ * {@code redis} (1, 2 and 8 threads), {@code redis-paired} (the Redis peers in interleaved rounds), {@code heap}
+ * (bytes per key, C11 run 3, stats), {@code redis-memory}; none runs them all. {@code -Dbench.out=DIR} chooses where the summary goes ({@code bench-results} by default).
  */
 public final class Suite {
 
@@ -35,8 +35,9 @@ public final class Suite {
     private Suite() {}
 
     public static void main(String[] args) throws Exception {
-        List<String> parts =
-                args.length == 0 ? List.of("memory", "keys", "redis", "heap", "redis-memory") : List.of(args);
+        List<String> parts = args.length == 0
+                ? List.of("memory", "keys", "redis", "redis-paired", "heap", "redis-memory")
+                : List.of(args);
         Suite suite = new Suite();
         suite.line("# r8limiter benchmark run, " + java.time.Instant.now());
         suite.line("");
@@ -55,9 +56,10 @@ public final class Suite {
             case "redis" -> jmh("Redis, one hot key", RedisBenchmark.class, REDIS_THREADS, false);
             case "heap" -> section("Heap", HeapFootprint.measureAll());
             case "redis-memory" -> section("Redis MEMORY USAGE", RedisMemoryUsage.measure());
+            case "redis-paired" -> section("Redis, interleaved rounds", RedisPaired.measure());
             default ->
                 throw new IllegalArgumentException(
-                        "unknown part '" + part + "'; use memory, keys, redis, heap" + " or redis-memory");
+                        "unknown part '" + part + "'; use memory, keys, redis, heap, redis-memory or redis-paired");
         }
     }
 
