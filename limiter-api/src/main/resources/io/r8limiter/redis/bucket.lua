@@ -48,16 +48,8 @@ if n == nil or n < 1 or #ARGV < 3 + 5 * n then
     return redis.error_reply('ERR r8limiter: malformed limits')
 end
 
--- limit i: capacity lim[4i-3], T lim[4i-2], P lim[4i-1], refill period lim[4i]; its signature is ARGV[5i+3].
--- The first limit's figures are in the constructor, so a single-limit table is made at its size at once.
-local lim = { whole(ARGV[4]), whole(ARGV[5]), whole(ARGV[6]), whole(ARGV[7]) }
-for i = 1, n do
-    local a, b = 5 * i - 1, 4 * i - 3
-    if i > 1 then
-        lim[b], lim[b + 1], lim[b + 2], lim[b + 3] = whole(ARGV[a]), whole(ARGV[a + 1]), whole(ARGV[a + 2]),
-                whole(ARGV[a + 3])
-    end
-    local c, u, p, w = lim[b], lim[b + 1], lim[b + 2], lim[b + 3]
+-- the error reply for limit i when its figures are not all positive integers or cannot pay the cost, else nil
+local function refused(i, c, u, p, w)
     if c == nil or u == nil or p == nil or w == nil or c < 1 or u < 1 or p < 1 or w < 1 then
         return redis.error_reply('ERR r8limiter: malformed limit ' .. i)
     end
@@ -65,6 +57,14 @@ for i = 1, n do
         return redis.error_reply('ERR r8limiter: cost ' .. format('%.0f', cost) .. ' exceeds the capacity '
                 .. format('%.0f', c))
     end
+    return nil
+end
+
+-- the first limit's capacity, T, P and refill period: all the single-limit path below needs
+local c1, u1, p1, w1 = whole(ARGV[4]), whole(ARGV[5]), whole(ARGV[6]), whole(ARGV[7])
+local error1 = refused(1, c1, u1, p1, w1)
+if error1 then
+    return error1
 end
 
 -- The usual call: a single limit, on a bucket that is new or was written under that same limit. It is decided
@@ -75,7 +75,7 @@ if n == 1 then
     local last = whole(stored[1])
     local d = last ~= nil and stored[3] == ARGV[8] and not stored[4] and whole(stored[2])
     if last == nil or d then
-        local c, u, p = lim[1], lim[2], lim[3]
+        local c, u, p = c1, u1, p1
         local clock = redis.call('TIME')
         local now = tonumber(clock[1]) * 1000000 + tonumber(clock[2])
         local time = now
@@ -126,6 +126,18 @@ if n == 1 then
         end
         local room = c * p - d
         return { fits and 1 or 0, 1, (room - fmod(room, p)) / p, reset, wait }
+    end
+end
+
+-- limit i: capacity lim[4i-3], T lim[4i-2], P lim[4i-1], refill period lim[4i]; its signature is ARGV[5i+3]
+local lim = { c1, u1, p1, w1 }
+for i = 2, n do
+    local a, b = 5 * i - 1, 4 * i - 3
+    lim[b], lim[b + 1], lim[b + 2], lim[b + 3] = whole(ARGV[a]), whole(ARGV[a + 1]), whole(ARGV[a + 2]),
+            whole(ARGV[a + 3])
+    local error_i = refused(i, lim[b], lim[b + 1], lim[b + 2], lim[b + 3])
+    if error_i then
+        return error_i
     end
 end
 

@@ -165,6 +165,40 @@ class RedisBackendTest {
     }
 
     @Test
+    void script_refusesABadFigureInAnyLimit_andLeavesTheBucketUnchanged() {
+        RedisBackend backend = backend("figures");
+        Policy policy =
+                Policy.of("p", Limit.perPeriod(5, Duration.ofMinutes(1)), Limit.perPeriod(50, Duration.ofHours(1)));
+        backend.consume(policy, BucketKey.of("u1"), 2);
+        String key = redis.keys("figures:*").iterator().next();
+        byte[] before = redis.dump(key);
+        BucketScript script = BucketScript.load();
+        // ARGV positions (0-based): limit 1's capacity, T, P, period at 3..6; limit 2's at 8..11
+        for (int position : List.of(3, 4, 5, 6, 8, 9, 10, 11)) {
+            for (String bad : List.of("0", "-1", "2.5", "x")) {
+                List<String> args = new ArrayList<>(BucketScript.args(policy, 1, true));
+                args.set(position, bad);
+                int limit = position < 8 ? 1 : 2;
+                assertThatThrownBy(() -> redis.evalsha(script.sha(), List.of(key), args))
+                        .as("limit %d, argument %d = %s", limit, position, bad)
+                        .isInstanceOf(JedisDataException.class)
+                        .hasMessageContaining("malformed limit " + limit);
+            }
+        }
+        List<String> tooCostly = new ArrayList<>(BucketScript.args(policy, 6, true));
+        assertThatThrownBy(() -> redis.evalsha(script.sha(), List.of(key), tooCostly))
+                .isInstanceOf(JedisDataException.class)
+                .hasMessageContaining("cost 6 exceeds the capacity 5");
+        List<String> secondTooSmall = new ArrayList<>(BucketScript.args(policy, 4, true));
+        secondTooSmall.set(8, "3");
+        assertThatThrownBy(() -> redis.evalsha(script.sha(), List.of(key), secondTooSmall))
+                .isInstanceOf(JedisDataException.class)
+                .hasMessageContaining("cost 4 exceeds the capacity 3");
+
+        assertThat(redis.dump(key)).isEqualTo(before);
+    }
+
+    @Test
     void everyKey_expiresAtItsTimeToFull_C12() throws Exception {
         Policy policy = Policy.of("p", Limit.of(10, 10, Duration.ofMillis(2000)));
         RedisBackend a = backend("t12");
