@@ -22,8 +22,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * a Markdown summary with the ratio of r8limiter to each peer next to the machine's load.
  *
  * <p>Arguments pick the parts: {@code memory} (one key, 1, 2 and 16 threads), {@code keys} (10,000 keys),
- * {@code redis} (1, 2 and 8 threads), {@code redis-paired} (the Redis peers in interleaved rounds), {@code heap}
- * (bytes per key, C11 run 3, stats), {@code redis-memory}; none runs them all. {@code -Dbench.out=DIR} chooses where the summary goes ({@code bench-results} by default).
+ * {@code redis} (1, 2, 8 and 16 threads), {@code redis-paired} (the Redis peers in interleaved rounds), {@code heap}
+ * (bytes per key, C11 run 3, stats), {@code redis-memory}; none runs them all. {@code -Dbench.out=DIR} chooses
+ * where the summary goes ({@code bench-results} by default).
  */
 public final class Suite {
 
