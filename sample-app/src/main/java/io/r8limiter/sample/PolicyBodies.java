@@ -13,11 +13,13 @@ import tools.jackson.databind.JsonNode;
  * or {@code {"resource", "limits": [{...}, ...]}}. Numbers must be JSON integers; a string, a fraction, a value beyond
  * 64 bits, a value beyond the core's bounds or a missing field is rejected with a message naming the JSON field and
  * the value, never the core's Java names. A resource obeys the bounds of {@code /allow} and, to have its own policy,
- * the core's bound on policy names.
+ * the core's bound on policy names. A body may carry both forms, as {@code GET /admin/policy} lists a single-limit
+ * policy, only when they describe the same single limit.
  */
 final class PolicyBodies {
 
     private static final int MAX_ECHO = 40;
+    private static final List<String> FLAT_FIELDS = List.of("capacity", "refill_tokens", "refill_period_ms");
 
     private PolicyBodies() {}
 
@@ -42,7 +44,25 @@ final class PolicyBodies {
         for (int i = 0; i < limits.size(); i++) {
             list.add(limit(limits.get(i), "limits[" + i + "]."));
         }
+        if (hasFlatFields(body)) {
+            // a policy as GET lists it carries both forms; they must then say the same, or one would be dropped
+            Limit flat = limit(body, "");
+            if (list.size() != 1 || !list.get(0).equals(flat)) {
+                throw new IllegalArgumentException("capacity, refill_tokens and refill_period_ms describe one limit"
+                        + " and limits another; give one of the two, or both the same");
+            }
+        }
         return Policy.of(name, list);
+    }
+
+    private static boolean hasFlatFields(JsonNode body) {
+        for (String field : FLAT_FIELDS) {
+            JsonNode node = body.path(field);
+            if (!node.isMissingNode() && !node.isNull()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String resource(JsonNode node) {

@@ -1,5 +1,6 @@
 package io.r8limiter.sample;
 
+import io.r8limiter.BucketKey;
 import io.r8limiter.Policy;
 import io.r8limiter.PolicyStore;
 import jakarta.servlet.http.HttpServletRequest;
@@ -41,6 +42,8 @@ class PolicyController {
     @DeleteMapping
     ResponseEntity<Void> remove(HttpServletRequest request) {
         String name = Resources.resourceOrDefault(SingleParameters.get(request, "resource"));
+        // a resource that /allow would refuse is bad input here too, not a resource without an override
+        BucketKey.checkPart("resource", name);
         if (!policies.removeOverride(name)) {
             throw new NotFoundException("resource '" + Echo.of(name, 64) + "' has no policy override");
         }

@@ -94,6 +94,63 @@ class PolicyAdminTest extends ServiceTestBase {
         assertThat(api.allow(freshUser("u"), "search").limit()).isEqualTo(3);
     }
 
+    @Test
+    void put_withoutAResourceField_replacesTheDefaultPolicy() {
+        Answer put =
+                api.admin("PUT", "/admin/policy", "{\"capacity\":6,\"refill_tokens\":6,\"refill_period_ms\":60000}");
+
+        assertThat(put.status()).isEqualTo(200);
+        assertThat(put.json().path("name").stringValue()).isEqualTo("default");
+        assertThat(api.allow(freshUser("u"), "anything").limit()).isEqualTo(6);
+    }
+
+    @Test
+    void put_ofAPolicyAsGetListsIt_withBothForms_isTakenAsIs() {
+        JsonNode listed = api.putPolicy("search", 7, 7, 1_000).json();
+
+        Answer again = api.admin("PUT", "/admin/policy", listed.toString());
+
+        assertThat(again.status()).as(listed.toString()).isEqualTo(200);
+        assertThat(again.json().path("capacity").longValue()).isEqualTo(7);
+        assertThat(again.json().path("limits")).hasSize(1);
+    }
+
+    @Test
+    void put_whoseFlatFieldsAndLimitsDisagree_isRefusedAndTheOldPolicyStays() {
+        api.putPolicy("r1", 5, 5, 60_000);
+        String limit = "{\"capacity\":9,\"refill_tokens\":9,\"refill_period_ms\":1000}";
+        String[] bodies = {
+            "{\"resource\":\"r1\",\"capacity\":10,\"refill_tokens\":10,\"refill_period_ms\":60000," + "\"limits\":["
+                    + limit + "]}",
+            "{\"resource\":\"r1\",\"capacity\":9,\"refill_tokens\":9,\"refill_period_ms\":1000," + "\"limits\":["
+                    + limit + "," + limit + "]}",
+            "{\"resource\":\"r1\",\"capacity\":9,\"limits\":[" + limit + "]}"
+        };
+
+        for (String json : bodies) {
+            Answer put = api.admin("PUT", "/admin/policy", json);
+
+            assertThat(put.status()).as(json).isEqualTo(400);
+            assertThat(put.contentType()).as(json).isEqualTo("application/problem+json");
+            assertThat(put.detail()).as(json).containsAnyOf("describe one limit and limits another", "is required");
+            assertThat(find(api.admin("GET", "/admin/policy").json(), "r1")
+                            .path("capacity")
+                            .longValue())
+                    .isEqualTo(5);
+        }
+    }
+
+    @Test
+    void delete_ofABlankResource_isBadInputNotAMissingOverride() {
+        Answer blank = api.admin("DELETE", "/admin/policy?resource=%20");
+        Answer empty = api.admin("DELETE", "/admin/policy?resource=");
+
+        assertThat(blank.status()).isEqualTo(400);
+        assertThat(blank.detail()).isEqualTo("resource must not be blank");
+        assertThat(empty.status()).isEqualTo(400);
+        assertThat(empty.detail()).isEqualTo("resource must not be blank");
+    }
+
     // C07: a policy that would mean "unlimited" or nonsense waits is refused up front and changes nothing.
     @Test
     void invalidPolicyValues_areRefusedAndTheOldPolicyStays() {
