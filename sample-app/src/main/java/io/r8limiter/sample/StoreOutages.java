@@ -31,8 +31,19 @@ final class StoreOutages {
         return false;
     }
 
+    /** Thrown by the service itself when the core answered with its failure mode where only the store can answer. */
+    static final class Unavailable extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+
+        Unavailable(String message) {
+            super(message, null, false, false);
+        }
+    }
+
     private static boolean isOutageItself(Throwable t) {
-        return t instanceof JedisConnectionException
+        return t instanceof Unavailable
+                || t instanceof JedisConnectionException
                 || t instanceof JedisClusterOperationException
                 || t instanceof JedisBusyException
                 || t.getClass() == JedisException.class // the pool could not lend a connection

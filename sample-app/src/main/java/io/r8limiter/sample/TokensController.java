@@ -15,7 +15,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code /admin/tokens}: shows one bucket without taking from it, or makes it full again. The user id and resource
- * are literal values, never patterns: {@code user_id=*} is the user called {@code *}.
+ * are literal values, never patterns: {@code user_id=*} is the user called {@code *}. While the store cannot be
+ * reached, both answer 503 rather than figures the failure mode made up.
  */
 @RestController
 @RequestMapping(path = "/admin/tokens", produces = "application/json")
@@ -33,7 +34,12 @@ class TokensController {
     TokensView peek(HttpServletRequest request) {
         String name = Resources.resourceOrDefault(SingleParameters.get(request, "resource"));
         BucketKey key = Resources.key(SingleParameters.get(request, "user_id"), name);
-        return TokensView.of(resources.withPolicy(name, policy -> limiter.peek(policy, key)));
+        Decision decision = resources.withPolicy(name, policy -> limiter.peek(policy, key));
+        if (decision.degraded()) {
+            // the failure mode's figures describe no stored bucket: the store could not be read, as for a reset
+            throw new StoreOutages.Unavailable("the bucket could not be read: the failure mode answered the peek");
+        }
+        return TokensView.of(decision);
     }
 
     @DeleteMapping

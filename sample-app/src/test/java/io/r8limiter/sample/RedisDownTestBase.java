@@ -76,6 +76,7 @@ abstract class RedisDownTestBase {
     @Test
     void adminCalls_answerUnavailableWithoutServerDetails() {
         List<Answer> calls = List.of(
+                api.admin("GET", "/admin/tokens?user_id=u1&resource=r1"),
                 api.admin("DELETE", "/admin/tokens?user_id=u1&resource=r1"),
                 api.putPolicy("r1", 1, 1, 1_000),
                 api.admin("DELETE", "/admin/policy?resource=r1"),
