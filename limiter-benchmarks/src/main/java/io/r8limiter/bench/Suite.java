@@ -31,14 +31,23 @@ public final class Suite {
     private static final int[] MEMORY_THREADS = {1, 2, 16};
     private static final int[] REDIS_THREADS = {1, 2, 8, 16};
 
+    /** Every part, in the order a run without arguments takes them. */
+    private static final List<String> PARTS =
+            List.of("memory", "keys", "redis", "redis-paired", "heap", "redis-memory");
+
     private final List<String> report = new ArrayList<>();
 
     private Suite() {}
 
     public static void main(String[] args) throws Exception {
-        List<String> parts = args.length == 0
-                ? List.of("memory", "keys", "redis", "redis-paired", "heap", "redis-memory")
-                : List.of(args);
+        List<String> parts = args.length == 0 ? PARTS : List.of(args);
+        for (String part : parts) {
+            if (!PARTS.contains(part)) {
+                // said before anything runs, so a typo in the last part does not cost the run of the others
+                System.err.println("unknown part '" + part + "'; the parts are " + String.join(", ", PARTS));
+                System.exit(2);
+            }
+        }
         Suite suite = new Suite();
         suite.line("# r8limiter benchmark run, " + java.time.Instant.now());
         suite.line("");
@@ -58,9 +67,7 @@ public final class Suite {
             case "heap" -> section("Heap", HeapFootprint.measureAll());
             case "redis-memory" -> section("Redis MEMORY USAGE", RedisMemoryUsage.measure());
             case "redis-paired" -> section("Redis, interleaved rounds", RedisPaired.measure());
-            default ->
-                throw new IllegalArgumentException(
-                        "unknown part '" + part + "'; use memory, keys, redis, heap, redis-memory or redis-paired");
+            default -> throw new IllegalArgumentException("unknown part '" + part + "'");
         }
     }
 
