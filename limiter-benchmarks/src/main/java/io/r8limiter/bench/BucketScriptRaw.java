@@ -3,10 +3,6 @@ package io.r8limiter.bench;
 import io.r8limiter.Policy;
 import io.r8limiter.internal.PolicyMath;
 import io.r8limiter.redis.RedisBackend;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import redis.clients.jedis.UnifiedJedis;
@@ -24,7 +20,7 @@ final class BucketScriptRaw {
 
     BucketScriptRaw(UnifiedJedis jedis, Policy policy) {
         this.jedis = jedis;
-        this.sha = jedis.scriptLoad(body());
+        this.sha = jedis.scriptLoad(ScriptText.of(RedisBackend.class, "bucket.lua"));
         PolicyMath m = policy.math();
         List<String> limit = List.of(
                 Long.toString(m.capacity(0)),
@@ -41,16 +37,5 @@ final class BucketScriptRaw {
     boolean tryConsume(String key) {
         List<?> reply = (List<?>) jedis.evalsha(sha, List.of(key), args);
         return ((Long) reply.get(0)) == 1L;
-    }
-
-    private static String body() {
-        try (InputStream in = RedisBackend.class.getResourceAsStream("bucket.lua")) {
-            if (in == null) {
-                throw new IllegalStateException("resource io/r8limiter/redis/bucket.lua is missing");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -1,9 +1,5 @@
 package io.r8limiter.bench;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import redis.clients.jedis.AbstractPipeline;
@@ -19,7 +15,7 @@ final class MinimalScript {
 
     MinimalScript(UnifiedJedis jedis, long capacity, double tokensPerMicro) {
         this.jedis = jedis;
-        this.sha = jedis.scriptLoad(body());
+        this.sha = jedis.scriptLoad(ScriptText.of(MinimalScript.class, "minimal-bucket.lua"));
         this.args = List.of(Long.toString(capacity), Double.toString(tokensPerMicro), "1");
     }
 
@@ -43,16 +39,5 @@ final class MinimalScript {
             taken += ((Long) ((List<?>) reply.get()).get(0)).intValue();
         }
         return taken;
-    }
-
-    static String body() {
-        try (InputStream in = MinimalScript.class.getResourceAsStream("minimal-bucket.lua")) {
-            if (in == null) {
-                throw new IllegalStateException("resource io/r8limiter/bench/minimal-bucket.lua is missing");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
