@@ -95,6 +95,12 @@ public final class RedisPolicyStore implements PolicyStore {
     }
 
     @Override
+    public Policy require(String name) {
+        PolicyEntry entry = snapshot.byName.get(name);
+        return entry != null ? entry.policy() : PolicyStore.super.require(name);
+    }
+
+    @Override
     public List<PolicyEntry> list() {
         return snapshot.sorted;
     }
