@@ -30,13 +30,18 @@ public final class BucketKey {
         this.encoded = encode(this.parts);
     }
 
-    /** A key of the given parts, named in errors by their position ({@code key part 1}, ...). */
+    /**
+     * A key of the given parts, named in errors by their position ({@code key part 1}, ...). Adapters build one per
+     * request, so a part's name is spelled out only when it is refused.
+     */
     public static BucketKey of(String... parts) {
-        List<String> list = new ArrayList<>(parts.length);
         for (int i = 0; i < parts.length; i++) {
-            list.add(checkPart("key part " + (i + 1), parts[i]));
+            String part = parts[i];
+            if (part == null || part.isBlank() || utf8Length(part) > MAX_PART_BYTES) {
+                checkPart("key part " + (i + 1), part);
+            }
         }
-        return new BucketKey(list);
+        return new BucketKey(List.of(parts));
     }
 
     /** Starts a key whose parts are named in errors, such as {@code user_id}. */
@@ -118,20 +123,32 @@ public final class BucketKey {
     }
 
     private static String encode(List<String> parts) {
-        StringBuilder sb = new StringBuilder();
+        int length = parts.size();
+        for (String part : parts) {
+            length += part.length();
+        }
+        StringBuilder sb = new StringBuilder(length + 8);
         for (String part : parts) {
             if (sb.length() > 0) {
                 sb.append(':');
             }
-            for (int i = 0; i < part.length(); i++) {
-                char c = part.charAt(i);
-                if (c == '\\' || c == ':') {
-                    sb.append('\\');
-                }
-                sb.append(c);
+            if (part.indexOf(':') < 0 && part.indexOf('\\') < 0) {
+                sb.append(part);
+            } else {
+                appendEscaped(sb, part);
             }
         }
         return sb.toString();
+    }
+
+    private static void appendEscaped(StringBuilder sb, String part) {
+        for (int i = 0; i < part.length(); i++) {
+            char c = part.charAt(i);
+            if (c == '\\' || c == ':') {
+                sb.append('\\');
+            }
+            sb.append(c);
+        }
     }
 
     @Override

@@ -78,6 +78,19 @@ class BucketKeyTest {
     }
 
     @Test
+    void refusedPositionalParts_areNamedByTheirPosition() {
+        assertThatThrownBy(() -> BucketKey.of("ok", " "))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("key part 2 must not be blank");
+        assertThatThrownBy(() -> BucketKey.of("ok", "fine", null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("key part 3 must not be null");
+        assertThatThrownBy(() -> BucketKey.of("é".repeat(129)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("key part 1 must be at most 256 UTF-8 bytes but was 258 bytes");
+    }
+
+    @Test
     void partsCountBytes_notCharacters() {
         String a256 = "a".repeat(256);
         String smile64 = "\ud83d\ude00".repeat(64);
