@@ -3,6 +3,7 @@ package io.r8limiter.web;
 import static java.util.Objects.requireNonNull;
 
 import io.r8limiter.Decision;
+import io.r8limiter.LimitStatus;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -65,18 +66,25 @@ public final class HttpAnswer {
     public static HttpAnswer of(String policy, Decision decision, boolean headersOnAllowed) {
         requireNonNull(policy, "policy");
         requireNonNull(decision, "decision");
-        List<HttpHeader> headers = new ArrayList<>(3);
-        if (decision.denied()) {
-            headers.add(new HttpHeader(RETRY_AFTER, Long.toString(retryAfterSeconds(decision))));
-        }
-        if (!decision.limits().isEmpty() && (decision.denied() || headersOnAllowed)) {
-            headers.add(new HttpHeader(RATELIMIT_POLICY, RateLimitFields.policy(policy, decision)));
-            headers.add(new HttpHeader(RATELIMIT, RateLimitFields.current(policy, decision)));
-        }
+        List<LimitStatus> limits = decision.limits();
+        boolean fields = !limits.isEmpty() && (decision.denied() || headersOnAllowed);
         if (decision.allowed()) {
-            return new HttpAnswer(true, 200, headers, null);
+            return new HttpAnswer(true, 200, fields ? fields(policy, limits, false) : List.of(), null);
+        }
+        HttpHeader retryAfter = new HttpHeader(RETRY_AFTER, Long.toString(retryAfterSeconds(decision)));
+        List<HttpHeader> headers = new ArrayList<>(3);
+        headers.add(retryAfter);
+        if (fields) {
+            headers.addAll(fields(policy, limits, true));
         }
         return new HttpAnswer(false, TOO_MANY_REQUESTS, headers, tooManyRequestsBody(policy, decision));
+    }
+
+    private static List<HttpHeader> fields(String policy, List<LimitStatus> limits, boolean denied) {
+        RateLimitFields fields = RateLimitFields.of(policy, limits);
+        return List.of(
+                new HttpHeader(RATELIMIT_POLICY, fields.policy()),
+                new HttpHeader(RATELIMIT, fields.current(limits, denied)));
     }
 
     /** A 400 answer with a problem body, for a request whose key is missing when the configuration rejects it. */

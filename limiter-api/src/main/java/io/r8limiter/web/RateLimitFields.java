@@ -1,51 +1,98 @@
 package io.r8limiter.web;
 
-import io.r8limiter.Decision;
 import io.r8limiter.Limit;
 import io.r8limiter.LimitStatus;
 import io.r8limiter.internal.BucketMath;
 import java.math.BigInteger;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Formats the {@code RateLimit-Policy} and {@code RateLimit} fields of the IETF httpapi draft (draft-10) as
  * Structured Field lists: one item per limit of the decision.
+ *
+ * <p>Everything that depends only on the policy, its whole {@code RateLimit-Policy} field and the quoted name that
+ * starts each item, is built once per policy and kept in a small memo, since an adapter answers every request of a
+ * route with the same policy. The memo is keyed by the policy's name and checked against the decision's limits, so
+ * a policy changed at runtime gets its new fields on its first decision; it holds at most
+ * {@value #MAX_MEMOIZED} policies and starts over past that.
  */
 final class RateLimitFields {
 
-    private RateLimitFields() {}
+    private static final int MAX_MEMOIZED = 256;
+    private static final ConcurrentHashMap<String, RateLimitFields> MEMO = new ConcurrentHashMap<>();
 
-    /** {@code "name";q=capacity;w=seconds-to-fill-from-empty}, one item per limit. */
-    static String policy(String policy, Decision decision) {
-        List<LimitStatus> limits = decision.limits();
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < limits.size(); i++) {
-            Limit limit = limits.get(i).limit();
+    private final Limit[] limits;
+    private final String[] items;
+    private final String policyField;
+
+    private RateLimitFields(String policy, List<LimitStatus> statuses) {
+        int n = statuses.size();
+        this.limits = new Limit[n];
+        this.items = new String[n];
+        StringBuilder field = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            Limit limit = statuses.get(i).limit();
+            limits[i] = limit;
+            items[i] = item(policy, i, n);
             long window = Math.max(1, seconds(limit.millisToFillFromEmpty()));
-            item(sb, policy, i, limits.size())
+            if (i > 0) {
+                field.append(", ");
+            }
+            field.append(items[i])
                     .append(";q=")
                     .append(limit.capacity())
                     .append(";w=")
                     .append(window);
         }
+        this.policyField = field.toString();
+    }
+
+    /** The fields of the policy named {@code policy} whose limits {@code statuses} reports, from the memo. */
+    static RateLimitFields of(String policy, List<LimitStatus> statuses) {
+        RateLimitFields fields = MEMO.get(policy);
+        if (fields != null && fields.describes(statuses)) {
+            return fields;
+        }
+        fields = new RateLimitFields(policy, statuses);
+        if (MEMO.size() >= MAX_MEMOIZED) {
+            MEMO.clear();
+        }
+        MEMO.put(policy, fields);
+        return fields;
+    }
+
+    /** {@code "name";q=capacity;w=seconds-to-fill-from-empty}, one item per limit. */
+    String policy() {
+        return policyField;
+    }
+
+    /** {@code "name";r=remaining;t=seconds}, one item per limit, for a decision that {@code denied} or not. */
+    String current(List<LimitStatus> statuses, boolean denied) {
+        StringBuilder sb = new StringBuilder(32 * items.length);
+        for (int i = 0; i < items.length; i++) {
+            LimitStatus status = statuses.get(i);
+            long remaining =
+                    Math.max(0, Math.min(status.remaining(), status.limit().capacity()));
+            if (i > 0) {
+                sb.append(", ");
+            }
+            sb.append(items[i]).append(";r=").append(remaining).append(";t=").append(resetSeconds(status, denied));
+        }
         return sb.toString();
     }
 
-    /** {@code "name";r=remaining;t=seconds}, one item per limit. */
-    static String current(String policy, Decision decision) {
-        List<LimitStatus> limits = decision.limits();
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < limits.size(); i++) {
-            LimitStatus status = limits.get(i);
-            long remaining =
-                    Math.max(0, Math.min(status.remaining(), status.limit().capacity()));
-            item(sb, policy, i, limits.size())
-                    .append(";r=")
-                    .append(remaining)
-                    .append(";t=")
-                    .append(resetSeconds(status, decision.denied()));
+    private boolean describes(List<LimitStatus> statuses) {
+        if (statuses.size() != limits.length) {
+            return false;
         }
-        return sb.toString();
+        for (int i = 0; i < limits.length; i++) {
+            Limit limit = statuses.get(i).limit();
+            if (limit != limits[i] && !limit.equals(limits[i])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whole seconds, rounded up, in {@code millis}; 0 for 0 or less. */
@@ -73,7 +120,23 @@ final class RateLimitFields {
      * {@code period / refillTokens} milliseconds, so the exact value is
      * {@code (reset * refillTokens - missing * period) / refillTokens}, rounded up.
      */
-    private static long millisToNextToken(LimitStatus status) {
+    static long millisToNextToken(LimitStatus status) {
+        Limit limit = status.limit();
+        long missingAfterNext = limit.capacity() - status.remaining() - 1;
+        long tokens = limit.refillTokens();
+        long due = status.resetMillis() * tokens;
+        long owed = missingAfterNext * limit.refillPeriodMillis();
+        if (Math.multiplyHigh(status.resetMillis(), tokens) != 0
+                || due < 0
+                || Math.multiplyHigh(missingAfterNext, limit.refillPeriodMillis()) != 0
+                || owed < 0) {
+            return exactMillisToNextToken(status);
+        }
+        return due <= owed ? 1 : BucketMath.ceilDiv(due - owed, tokens);
+    }
+
+    /** {@link #millisToNextToken} for figures whose products exceed a long. */
+    static long exactMillisToNextToken(LimitStatus status) {
         Limit limit = status.limit();
         long missingAfterNext = limit.capacity() - status.remaining() - 1;
         BigInteger tokens = BigInteger.valueOf(limit.refillTokens());
@@ -88,16 +151,14 @@ final class RateLimitFields {
         return qr[0].longValueExact() + (qr[1].signum() > 0 ? 1 : 0);
     }
 
-    private static StringBuilder item(StringBuilder sb, String policy, int index, int count) {
-        if (sb.length() > 0) {
-            sb.append(", ");
-        }
-        sb.append('"');
+    /** The quoted name of item {@code index} of {@code count}: the policy's name, with {@code -index} when several. */
+    private static String item(String policy, int index, int count) {
+        StringBuilder sb = new StringBuilder(policy.length() + 6).append('"');
         appendSfChars(sb, policy);
         if (count > 1) {
             sb.append('-').append(index);
         }
-        return sb.append('"');
+        return sb.append('"').toString();
     }
 
     /** A Structured Field string holds printable ASCII only: escape quote and backslash, replace the rest. */

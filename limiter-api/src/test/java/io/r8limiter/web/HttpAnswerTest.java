@@ -224,4 +224,22 @@ class HttpAnswerTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("problem status must be between 400 and 599 but was 200");
     }
+
+    @Test
+    void aPolicyChangedUnderTheSameName_getsItsNewFieldsOnItsFirstAnswer() {
+        RateLimiter before = limiter(Policy.of("same", Limit.of(3, 3, Duration.ofSeconds(60))));
+        RateLimiter after = limiter(
+                Policy.of("same", Limit.of(10, 10, Duration.ofSeconds(5))),
+                Policy.of("two", Limit.of(10, 10, Duration.ofSeconds(5)), Limit.of(100, 100, Duration.ofHours(1))));
+
+        HttpAnswer first = HttpAnswer.of("same", before.tryConsume("same", key), true);
+        HttpAnswer second = HttpAnswer.of("same", after.tryConsume("same", key), true);
+        HttpAnswer twoLimits = HttpAnswer.of("same", after.tryConsume("two", key), true);
+
+        assertThat(first.header("RateLimit-Policy")).isEqualTo("\"same\";q=3;w=60");
+        assertThat(second.header("RateLimit-Policy")).isEqualTo("\"same\";q=10;w=5");
+        assertThat(second.header("RateLimit")).isEqualTo("\"same\";r=9;t=1");
+        assertThat(twoLimits.header("RateLimit-Policy")).isEqualTo("\"same-0\";q=10;w=5, \"same-1\";q=100;w=3600");
+        assertThat(twoLimits.header("RateLimit")).isEqualTo("\"same-0\";r=9;t=1, \"same-1\";r=99;t=36");
+    }
 }
