@@ -2,7 +2,6 @@ package io.r8limiter.redis;
 
 import io.r8limiter.BucketKey;
 import io.r8limiter.internal.BucketIds;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
@@ -27,6 +26,12 @@ final class RedisKeys {
 
     /** Longest id, in UTF-8 bytes, stored literally. */
     static final int MAX_LITERAL_BYTES = 64;
+
+    /**
+     * One digest per thread: every decision names its key, and looking a digest up among the security providers
+     * costs more than computing it.
+     */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(RedisKeys::sha256);
 
     private final String prefix;
 
@@ -64,20 +69,34 @@ final class RedisKeys {
     }
 
     private static boolean storedLiterally(String id) {
-        return BucketKey.utf8Length(id) <= MAX_LITERAL_BYTES
-                && StandardCharsets.UTF_8.newEncoder().canEncode(id);
+        return BucketKey.utf8Length(id) <= MAX_LITERAL_BYTES && wellFormed(id);
+    }
+
+    /** Whether every surrogate in {@code id} is half of a pair, so that it encodes to UTF-8 and back unchanged. */
+    private static boolean wellFormed(String id) {
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (Character.isSurrogate(c)) {
+                if (!Character.isHighSurrogate(c)
+                        || i + 1 == id.length()
+                        || !Character.isLowSurrogate(id.charAt(i + 1))) {
+                    return false;
+                }
+                i++;
+            }
+        }
+        return true;
     }
 
     /** SHA-256 of the id's UTF-16 code units, which (unlike UTF-8 encoding) keeps unpaired surrogates distinct. */
     private static byte[] digest(String id) {
-        MessageDigest sha = sha256();
         byte[] units = new byte[id.length() * 2];
         for (int i = 0; i < id.length(); i++) {
             char c = id.charAt(i);
             units[2 * i] = (byte) (c >>> 8);
             units[2 * i + 1] = (byte) c;
         }
-        return sha.digest(units);
+        return SHA256.get().digest(units);
     }
 
     private static MessageDigest sha256() {

@@ -25,6 +25,18 @@ class RedisKeysTest {
     }
 
     @Test
+    void keysOfSchema2_neverChange() {
+        // the names already stored in Redis: a different name for the same bucket would hand out a fresh bucket
+        assertThat(keys.of("api", BucketKey.of("u1", "r1"))).isEqualTo("r8:2:{42a101c2}:api:u1:r1");
+        assertThat(keys.of("p:q", BucketKey.of("{hot}", "\u00e9\ud83d\ude00")))
+                .isEqualTo("r8:2:{833b0b96}:p\\:q:{hot}:\u00e9\ud83d\ude00");
+        assertThat(keys.of("api", BucketKey.of("x".repeat(256), "\ud83d\ude00".repeat(64))))
+                .isEqualTo("r8:2:{c1fa9317}:wfqTF0bpHnom_q4lMc7Tj1frhGogjfAu8cGnVMnAFL0");
+        assertThat(keys.of("api", BucketKey.of("u\uD800")))
+                .isEqualTo("r8:2:{3b865ff6}:O4Zf9nZnVFpmsUUhq5o6mbiZzx1Qvyk9ncsZ5XsoZng");
+    }
+
+    @Test
     void userBraces_neverChooseTheHashTag() {
         String key = keys.of("api", BucketKey.of("{hot}", "x}{y"));
 
@@ -48,6 +60,16 @@ class RedisKeysTest {
 
         assertThat(a).isNotEqualTo(b);
         assertThat(a.getBytes(StandardCharsets.UTF_8)).isNotEqualTo(b.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void idsThatAreNotWellFormedUtf16_areStoredAsTheirDigest() {
+        for (String broken : new String[] {"\uDC00u", "\uD800u", "u\uDBFF", "\uDE00\uD83D"}) {
+            assertThat(keys.of("api", BucketKey.of(broken)))
+                    .as("%s", broken.chars().mapToObj(Integer::toHexString).toList())
+                    .matches("r8:2:\\{[0-9a-f]{8}\\}:[A-Za-z0-9_-]{43}");
+        }
+        assertThat(keys.of("api", BucketKey.of("\ud83d\ude00"))).endsWith(":api:\ud83d\ude00");
     }
 
     @Test
