@@ -7,20 +7,21 @@ import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 
 /** The raw baseline on Redis: one EVALSHA of {@code minimal-bucket.lua} per decision, straight through Jedis. */
-final class MinimalScript {
+public final class MinimalScript {
 
     private final UnifiedJedis jedis;
     private final String sha;
     private final List<String> args;
 
-    MinimalScript(UnifiedJedis jedis, long capacity, double tokensPerMicro) {
+    /** Loads the script on {@code jedis}, for buckets of {@code capacity} refilled by {@code tokensPerMicro}. */
+    public MinimalScript(UnifiedJedis jedis, long capacity, double tokensPerMicro) {
         this.jedis = jedis;
         this.sha = jedis.scriptLoad(ScriptText.of(MinimalScript.class, "minimal-bucket.lua"));
         this.args = List.of(Long.toString(capacity), Double.toString(tokensPerMicro), "1");
     }
 
     /** Whether one token was taken from {@code key}. */
-    boolean tryConsume(String key) {
+    public boolean tryConsume(String key) {
         List<?> reply = (List<?>) jedis.evalsha(sha, List.of(key), args);
         return ((Long) reply.get(0)) == 1L;
     }
