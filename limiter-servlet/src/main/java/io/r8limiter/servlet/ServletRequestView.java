@@ -34,6 +34,12 @@ final class ServletRequestView implements RequestView {
         return values == null ? List.of() : Collections.list(values);
     }
 
+    /** The first value, read without listing the others: this is the one every header key asks for. */
+    @Override
+    public @Nullable String header(String name) {
+        return request.getHeader(name);
+    }
+
     @Override
     public @Nullable String queryParameter(String name) {
         return firstParameter(request.getQueryString(), name);

@@ -200,6 +200,15 @@ class WebXmlFilterTest {
     }
 
     @Test
+    void aKeyHeaderSentTwice_isLimitedByItsFirstValue() {
+        HttpResponse<String> answer = http.get("/hdr/x", "X-User", "twice-first", "X-User", "twice-second");
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(remaining("by-header", "header:x-user", "twice-first")).isEqualTo(2);
+        assertThat(remaining("by-header", "header:x-user", "twice-second")).isEqualTo(3);
+    }
+
+    @Test
     void errorDispatch_isCountedOnce() {
         List<Integer> statuses = http.statuses(4, "/once/fail", "X-User", "error");
 
