@@ -71,7 +71,7 @@ free_port() {
     python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
 
-# start NAME CLASSPATH: starts one app and prints its port once /bare answers.
+# start NAME CLASSPATH: starts one app and sets PORT once /bare answers (not in a subshell, so that PIDS keeps it).
 start() {
     local name=$1 cp=$2 port deadline=$((SECONDS + 120))
     port=$(free_port)
@@ -82,7 +82,7 @@ start() {
         ((SECONDS < deadline)) || fail "the $name app did not answer within 120 s ($(tail -n 3 "$WORK/$name.log"))"
         sleep 0.5
     done
-    echo "$port"
+    PORT=$port
 }
 
 write_lua() {
@@ -113,8 +113,10 @@ main() {
     after_cp=$(classpath "$PWD")
     write_lua
     local before after
-    before=$(start before "$before_cp")
-    after=$(start after "$after_cp")
+    start before "$before_cp"
+    before=$PORT
+    start after "$after_cp"
+    after=$PORT
     local port
     for port in "$before" "$after"; do
         rps "$port" /bare "$WARMUP" >/dev/null
