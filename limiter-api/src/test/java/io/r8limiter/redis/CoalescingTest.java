@@ -62,8 +62,12 @@ class CoalescingTest {
         }
     }
 
-    private static Coalescing.Pending pending(int i) {
-        return new Coalescing.Pending(POLICY, BucketKey.of("u" + i), 1, "k" + i, new CompletableFuture<>());
+    private static Decision decide(Coalescing coalescing, int i) {
+        return coalescing.decide(POLICY, BucketKey.of("u" + i), 1, "k" + i);
+    }
+
+    private static CompletableFuture<Decision> submit(Coalescing coalescing, int i) {
+        return coalescing.submit(POLICY, BucketKey.of("u" + i), 1, "k" + i);
     }
 
     @Test
@@ -72,7 +76,7 @@ class CoalescingTest {
         Coalescing coalescing = new Coalescing(2, redis);
 
         for (int i = 0; i < 10; i++) {
-            assertThat(coalescing.decide(pending(i)).allowed()).isTrue();
+            assertThat(decide(coalescing, i).allowed()).isTrue();
         }
 
         assertThat(redis.senders).containsOnly(Thread.currentThread());
@@ -91,7 +95,7 @@ class CoalescingTest {
             done.add(callers.submit(() -> {
                 start.await();
                 for (int i = 0; i < 50; i++) {
-                    coalescing.decide(pending(next.getAndIncrement()));
+                    decide(coalescing, next.getAndIncrement());
                 }
                 return null;
             }));
@@ -107,6 +111,39 @@ class CoalescingTest {
         assertThat(coalescing.largestBatch()).isGreaterThan(1).isLessThanOrEqualTo(Coalescing.MAX_BATCH);
     }
 
+    // A returning batch used to wake a daemon sender thread for what had queued meanwhile, one hand-over more per
+    // batch than the callers' own wake-ups; now the first waiting caller is woken and sends the batch itself.
+    @Test
+    void synchronousCallers_sendEveryBatchOnTheirOwnThreads() throws Exception {
+        SlowRedis redis = new SlowRedis(300);
+        Coalescing coalescing = new Coalescing(2, redis);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<?>> done = new ArrayList<>();
+        AtomicInteger next = new AtomicInteger();
+        List<Thread> callerThreads = new ArrayList<>();
+
+        for (int t = 0; t < 12; t++) {
+            done.add(callers.submit(() -> {
+                synchronized (callerThreads) {
+                    callerThreads.add(Thread.currentThread());
+                }
+                start.await();
+                for (int i = 0; i < 40; i++) {
+                    decide(coalescing, next.getAndIncrement());
+                }
+                return null;
+            }));
+        }
+        start.countDown();
+        for (Future<?> f : done) {
+            f.get(30, TimeUnit.SECONDS);
+        }
+
+        assertThat(redis.seen).hasSize(12 * 40);
+        assertThat(coalescing.largestBatch()).isGreaterThan(1);
+        assertThat(redis.senders).isSubsetOf(callerThreads);
+    }
+
     @Test
     void mixedSynchronousAndAsynchronousCallers_loseNothing() throws Exception {
         SlowRedis redis = new SlowRedis(50);
@@ -119,13 +156,11 @@ class CoalescingTest {
                 Random random = new Random(seed);
                 List<CompletableFuture<Decision>> futures = new ArrayList<>();
                 for (int i = 0; i < 300; i++) {
-                    Coalescing.Pending p = pending(random.nextInt());
-                    if (random.nextBoolean()) {
-                        coalescing.decide(p);
-                    } else {
-                        coalescing.submit(p);
-                    }
-                    futures.add(p.future());
+                    int id = random.nextInt();
+                    futures.add(
+                            random.nextBoolean()
+                                    ? CompletableFuture.completedFuture(decide(coalescing, id))
+                                    : submit(coalescing, id));
                 }
                 return futures;
             }));
@@ -149,10 +184,9 @@ class CoalescingTest {
         Coalescing coalescing = new Coalescing(1, redis);
         coalescing.close();
 
-        Coalescing.Pending p = pending(1);
-        coalescing.submit(p);
+        CompletableFuture<Decision> decision = submit(coalescing, 1);
 
-        assertThat(p.future()).isCompleted();
+        assertThat(decision).isCompleted();
     }
 
     @Test
@@ -160,12 +194,9 @@ class CoalescingTest {
         Coalescing coalescing = new Coalescing(1, batch -> {
             throw new IllegalStateException("boom");
         });
-        Coalescing.Pending p = pending(1);
+        CompletableFuture<Decision> decision = submit(coalescing, 1);
 
-        coalescing.submit(p);
-
-        assertThat(p.future()
-                        .handle((d, e) -> e.getMessage())
+        assertThat(decision.handle((d, e) -> e.getMessage())
                         .orTimeout(5, TimeUnit.SECONDS)
                         .join())
                 .isEqualTo("boom");
