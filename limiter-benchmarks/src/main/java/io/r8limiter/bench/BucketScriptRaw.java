@@ -38,4 +38,9 @@ final class BucketScriptRaw {
         List<?> reply = (List<?>) jedis.evalsha(sha, List.of(key), args);
         return ((Long) reply.get(0)) == 1L;
     }
+
+    /** {@code n} decisions on {@code key} in one pipeline; the tokens taken. */
+    int tryConsumePipelined(String key, int n) {
+        return MinimalScript.consumePipelined(jedis, sha, key, args, n);
+    }
 }

@@ -28,6 +28,14 @@ public final class MinimalScript {
 
     /** {@code n} decisions on {@code key} in one pipeline, as a batching caller would send them; the tokens taken. */
     int tryConsumePipelined(String key, int n) {
+        return consumePipelined(jedis, sha, key, args, n);
+    }
+
+    /**
+     * {@code n} EVALSHA of the script {@code sha} on {@code key} in one pipeline, for a script whose reply starts with
+     * 1 when it took a token; the tokens taken.
+     */
+    static int consumePipelined(UnifiedJedis jedis, String sha, String key, List<String> args, int n) {
         List<Response<Object>> replies = new ArrayList<>(n);
         try (AbstractPipeline pipeline = jedis.pipelined()) {
             for (int i = 0; i < n; i++) {

@@ -22,7 +22,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * a Markdown summary with the ratio of r8limiter to each peer next to the machine's load.
  *
  * <p>Arguments pick the parts: {@code memory} (one key, 1, 2 and 16 threads), {@code keys} (10,000 keys),
- * {@code redis} (1, 2, 8 and 16 threads), {@code redis-paired} (the Redis peers in interleaved rounds), {@code heap}
+ * {@code redis} (1, 2, 8 and 16 threads), {@code redis-paired} (the Redis peers in interleaved rounds),
+ * {@code redis-batches} (the server's CPU time per decision by pipeline size), {@code heap}
  * (bytes per key, C11 run 3, stats), {@code redis-memory}; none runs them all. {@code -Dbench.out=DIR} chooses
  * where the summary goes ({@code bench-results} by default).
  */
@@ -33,7 +34,7 @@ public final class Suite {
 
     /** Every part, in the order a run without arguments takes them. */
     private static final List<String> PARTS =
-            List.of("memory", "keys", "redis", "redis-paired", "heap", "redis-memory");
+            List.of("memory", "keys", "redis", "redis-paired", "redis-batches", "heap", "redis-memory");
 
     private final List<String> report = new ArrayList<>();
 
@@ -67,6 +68,8 @@ public final class Suite {
             case "heap" -> section("Heap", HeapFootprint.measureAll());
             case "redis-memory" -> section("Redis MEMORY USAGE", RedisMemoryUsage.measure());
             case "redis-paired" -> section("Redis, interleaved rounds", RedisPaired.measure());
+            case "redis-batches" ->
+                section("Redis server cost per decision by pipeline size", RedisBatchCost.measure());
             default -> throw new IllegalArgumentException("unknown part '" + part + "'");
         }
     }
