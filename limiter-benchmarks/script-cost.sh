@@ -35,7 +35,7 @@ server=$(ls "$work"/redis-server-*-linux-amd64)
 chmod +x "$server"
 echo 'return 1' >"$work/empty.lua"
 
-key='r8:2:{2d526f9a}:api:user-42'
+key='r8:3:{2d526f9a}:api:user-42'
 # one limit of 10^6 tokens refilled one per 3.6 s, in the units BucketScript.args sends: capacity, T, P, period ms
 bucket_args='1 1 1 1000000 1 3600 3600000 1000000:1:3600:3600000'
 minimal_args='1000000 2.777777777777778E-7 1'

@@ -8,8 +8,9 @@ import java.util.Objects;
  * One token bucket: {@code capacity} tokens, refilled continuously at {@code refillTokens} per {@code refillPeriod}
  * and never above capacity.
  *
- * <p>Values are checked when the limit is built: every count must be positive, the period must lie between
- * 1 ms and 30 days, and the combination must fit the exact fixed-point arithmetic both engines share (every
+ * <p>Values are checked when the limit is built: every count must be positive, the capacity at most
+ * {@value #MAX_CAPACITY} and the refill tokens below 2<sup>53</sup>, the period must lie between 1 ms and 30 days,
+ * and the combination must fit the exact fixed-point arithmetic both engines share (every
  * intermediate value below 2<sup>53</sup>, so Redis' Lua doubles stay exact). A bad value fails with an
  * {@link IllegalArgumentException} naming the field and the value.
  *
@@ -23,6 +24,12 @@ public record Limit(long capacity, long refillTokens, Duration refillPeriod) {
     /** The largest capacity accepted. */
     public static final long MAX_CAPACITY = 1_000_000_000_000_000L;
 
+    /**
+     * The most refill tokens accepted, the largest integer a Lua number holds exactly: a Redis bucket stores the
+     * figure to recognise its limit after a policy change.
+     */
+    public static final long MAX_REFILL_TOKENS = (1L << 53) - 1;
+
     /** The shortest refill period accepted. */
     public static final Duration MIN_PERIOD = Duration.ofMillis(1);
 
@@ -35,6 +42,10 @@ public record Limit(long capacity, long refillTokens, Duration refillPeriod) {
         requirePositive("refillTokens", refillTokens);
         if (capacity > MAX_CAPACITY) {
             throw new IllegalArgumentException("capacity must be at most " + MAX_CAPACITY + " but was " + capacity);
+        }
+        if (refillTokens > MAX_REFILL_TOKENS) {
+            throw new IllegalArgumentException(
+                    "refillTokens must be at most " + MAX_REFILL_TOKENS + " (2^53 - 1) but was " + refillTokens);
         }
         if (refillPeriod.compareTo(MIN_PERIOD) < 0 || refillPeriod.compareTo(MAX_PERIOD) > 0) {
             throw new IllegalArgumentException(

@@ -30,6 +30,10 @@ class PolicyValidationTest {
                 .hasMessageContaining("capacity must be at most")
                 .hasMessageContaining(Long.toString(Long.MAX_VALUE));
         assertThatThrownBy(() -> Limit.of(10, 10, Duration.ofDays(31))).hasMessageContaining("refillPeriod");
+        // a refill a Lua number cannot hold exactly, though its reduced rate fits: a Redis bucket stores the figure
+        assertThatThrownBy(() -> Limit.of(10, 1L << 53, Duration.ofDays(30)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("refillTokens must be at most 9007199254740991 (2^53 - 1) but was 9007199254740992");
         assertThatThrownBy(() -> Limit.of(1_000_000_000_000L, 1, Duration.ofDays(30)))
                 .hasMessageContaining("capacity=1000000000000 refillTokens=1 refillPeriod=2592000000ms");
     }

@@ -1,6 +1,7 @@
 package io.r8limiter.redis;
 
 import io.r8limiter.Decision;
+import io.r8limiter.Limit;
 import io.r8limiter.LimitStatus;
 import io.r8limiter.Policy;
 import io.r8limiter.internal.PolicyMath;
@@ -107,8 +108,8 @@ final class BucketScript {
 
     /**
      * The script's arguments: mode, cost, the number of limits, then capacity, T, P and refill period (ms) of each,
-     * and the same four joined by colons, the signature stored with the limit's deficit. No time is among them: the
-     * script reads the server's clock.
+     * and its {@linkplain #signature signature}, stored with the limit's deficit. No time is among them: the script
+     * reads the server's clock.
      */
     static List<String> args(Policy policy, long cost, boolean consume) {
         PolicyMath m = policy.math();
@@ -117,17 +118,23 @@ final class BucketScript {
         args.add(Long.toString(cost));
         args.add(Integer.toString(m.size()));
         for (int i = 0; i < m.size(); i++) {
-            String capacity = Long.toString(m.capacity(i));
-            String perMicro = Long.toString(m.unitsPerMicro(i));
-            String perToken = Long.toString(m.unitsPerToken(i));
-            String period = Long.toString(m.periodMillis(i));
-            args.add(capacity);
-            args.add(perMicro);
-            args.add(perToken);
-            args.add(period);
-            args.add(capacity + ":" + perMicro + ":" + perToken + ":" + period);
+            args.add(Long.toString(m.capacity(i)));
+            args.add(Long.toString(m.unitsPerMicro(i)));
+            args.add(Long.toString(m.unitsPerToken(i)));
+            args.add(Long.toString(m.periodMillis(i)));
+            args.add(signature(policy.limits().get(i)));
         }
         return args;
+    }
+
+    /**
+     * What a bucket stores of each limit to recognise it after a policy change: capacity, refill tokens and refill
+     * period in milliseconds, in base 36, joined by colons. The script derives T and P from it; base 36 keeps a
+     * one-limit bucket's hash small enough for Redis to store it in its next smaller allocation.
+     */
+    static String signature(Limit limit) {
+        return Long.toString(limit.capacity(), 36) + ":" + Long.toString(limit.refillTokens(), 36) + ":"
+                + Long.toString(limit.refillPeriodMillis(), 36);
     }
 
     /**

@@ -29,7 +29,7 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  * an application: each decision is one Lua script call that refills, checks and debits every limit of the bucket
  * atomically, on Redis' own clock.
  *
- * <p>A bucket is one hash key, {@code <prefix>:2:{<tag>}:<id>}, whose expiry is set to its time to full in the same
+ * <p>A bucket is one hash key, {@code <prefix>:3:{<tag>}:<id>}, whose expiry is set to its time to full in the same
  * script call, so idle buckets vanish and no key is ever left without one. The hash tag is derived from the bucket
  * id, never taken from user input. The script is sent by SHA; a NOSCRIPT reply (after a restart, failover or SCRIPT
  * FLUSH) is answered inside the same decision by sending the script body once.

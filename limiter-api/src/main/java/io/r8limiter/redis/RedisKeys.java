@@ -8,7 +8,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 
 /**
- * The Redis key of a bucket: {@code <prefix>:2:{<tag>}:<id>}, where {@code 2} is the storage schema, {@code <tag>}
+ * The Redis key of a bucket: {@code <prefix>:3:{<tag>}:<id>}, where {@code 3} is the storage schema, {@code <tag>}
  * is a hash of the bucket id (so every key of a bucket shares one Cluster slot, and braces in user input never choose
  * it) and {@code <id>} is the bucket id itself, or its SHA-256 in base64url when it is long or not well-formed
  * UTF-16.
@@ -19,10 +19,11 @@ import java.util.HexFormat;
 final class RedisKeys {
 
     /**
-     * The storage schema; bumped whenever the layout of keys or stored state changes. Schema 2 stores each limit's
-     * capacity, rate and period next to its deficit (schema 1 matched limits by position).
+     * The storage schema; bumped whenever the layout of keys or stored state changes. Schema 3 stores each limit's
+     * capacity, refill tokens and period next to its deficit, in base 36; schema 2 stored capacity, T, P and period
+     * in decimal, and schema 1 matched limits by position.
      */
-    static final int SCHEMA = 2;
+    static final int SCHEMA = 3;
 
     /** Longest id, in UTF-8 bytes, stored literally. */
     static final int MAX_LITERAL_BYTES = 64;

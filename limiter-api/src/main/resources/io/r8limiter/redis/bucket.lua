@@ -1,13 +1,14 @@
--- r8limiter token bucket, storage schema 2. The arithmetic mirrors io.r8limiter.internal.BucketMath and
+-- r8limiter token bucket, storage schema 3. The arithmetic mirrors io.r8limiter.internal.BucketMath and
 -- BucketState.decide exactly: per limit, the state is the deficit below capacity in units where one token is
 -- P units and one microsecond is T units, so every refill and debit is a whole number. Every value formed below
 -- stays under 2^53, where Lua's doubles are exact; integer division goes through math.fmod, which is exact.
 --
 -- KEYS[1]  the bucket's hash: field t (server time in microseconds of the last write) and, per limit i,
---          d<i> (deficit) and k<i> ("capacity:T:P:period ms" of the limit it was written under, so that after a
---          policy change each limit finds its own stored deficit, whatever its position)
--- ARGV     mode (1 consume, 0 peek), cost, n, then capacity, T, P, refill period in ms and that same
---          "capacity:T:P:period" signature of each of the n limits
+--          d<i> (deficit) and k<i>, the signature of the limit it was written under: its capacity, refill tokens
+--          and refill period in ms, in base 36, joined by colons ("2s:2s:1aao" is 100 per 60000 ms). After a
+--          policy change each limit finds its own stored deficit by it, whatever its position.
+-- ARGV     mode (1 consume, 0 peek), cost, n, then capacity, T, P, refill period in ms and the signature of each
+--          of the n limits
 -- reply    {allowed, n, then remaining, reset ms, retry-after ms of each limit}, integers only
 --
 -- A bucket written under the same limits in the same order, the usual case, is read with one HMGET of exactly
@@ -231,8 +232,22 @@ if last ~= nil and not same then
         return min(tokens * new_p + mul_div_ceil(part, new_p, old_p), full)
     end
 
-    -- every limit stored under the bucket, in the order written: {d, c, u, p, w}; a limit whose fields do not
-    -- parse ends the list
+    -- a base-36 figure of a signature as a positive integer below 2^53, else nil
+    local function figure(s)
+        local x = s and whole(tonumber(s, 36))
+        return x and x > 0 and x or nil
+    end
+
+    -- greatest common divisor of two positive integers below 2^53
+    local function gcd(a, b)
+        while b > 0 do
+            a, b = b, fmod(a, b)
+        end
+        return a
+    end
+
+    -- every limit stored under the bucket, in the order written: {d, c, u, p, w}, with T and P derived from the
+    -- refill as io.r8limiter.internal.BucketMath does; a limit whose fields do not parse ends the list
     local raw = redis.call('HGETALL', key)
     local hash = {}
     for k = 1, #raw, 2 do
@@ -241,11 +256,14 @@ if last ~= nil and not same then
     local old = {}
     local j = 1
     while true do
-        local c, u, p, w = string.match(hash['k' .. j] or '', '^(%d+):(%d+):(%d+):(%d+)$')
-        local limit = { d = whole(hash['d' .. j]), c = whole(c), u = whole(u), p = whole(p), w = whole(w) }
-        if limit.d == nil or limit.c == nil or limit.u == nil or limit.p == nil or limit.w == nil then
+        local c, r, w = string.match(hash['k' .. j] or '', '^(%w+):(%w+):(%w+)$')
+        local limit = { d = whole(hash['d' .. j]), c = figure(c), w = figure(w) }
+        r = figure(r)
+        if limit.d == nil or limit.c == nil or r == nil or limit.w == nil or limit.w * 1000 >= 9007199254740992 then
             break
         end
+        local g = gcd(r, limit.w * 1000)
+        limit.u, limit.p = r / g, limit.w * 1000 / g
         old[j] = limit
         j = j + 1
     end

@@ -73,7 +73,7 @@ class RedisBackendTest {
         assertThat(backend.failureMode()).isEqualTo(FailureMode.OPEN);
         assertThat(backend.name()).isEqualTo("redis");
         assertThat(backend.circuitState()).isEqualTo(CircuitState.CLOSED);
-        assertThat(redis.keys("r8:2:{*}:p:u1")).hasSize(1);
+        assertThat(redis.keys("r8:3:{*}:p:u1")).hasSize(1);
     }
 
     @Test
@@ -91,11 +91,8 @@ class RedisBackendTest {
         Map<String, String> hash = redis.hgetAll(keys.iterator().next());
         assertThat(hash).containsOnlyKeys("t", "d1", "k1", "d2", "k2");
         assertThat(hash).containsEntry("d1", Long.toString(2 * policy.math().unitsPerToken(0)));
-        assertThat(hash)
-                .containsEntry(
-                        "k2",
-                        "100:" + policy.math().unitsPerMicro(1) + ":"
-                                + policy.math().unitsPerToken(1) + ":3600000");
+        // capacity, refill tokens and period in base 36: 5:5:60000 and 100:100:3600000
+        assertThat(hash).containsEntry("k1", "5:5:1aao").containsEntry("k2", "2s:2s:255s0");
     }
 
     @Test
@@ -116,7 +113,7 @@ class RedisBackendTest {
 
         assertThat(after.remaining()).isEqualTo(97);
         assertThat(hash).containsOnlyKeys("t", "d1", "k1");
-        assertThat(hash.get("k1")).startsWith("100:");
+        assertThat(hash.get("k1")).isEqualTo("2s:2s:255s0");
     }
 
     @Test
@@ -456,7 +453,7 @@ class RedisBackendTest {
             assertThat(scriptCalls).hasSize(2);
             assertThat(scriptCalls.get(0).subList(4, scriptCalls.get(0).size()))
                     .isEqualTo(BucketScript.args(policy, 1, true))
-                    .containsExactly("1", "1", "1", "5", "1", "12000000", "60000", "5:1:12000000:60000");
+                    .containsExactly("1", "1", "1", "5", "1", "12000000", "60000", "5:5:1aao");
             assertThat(scriptCalls.get(1).subList(4, scriptCalls.get(1).size()))
                     .isEqualTo(BucketScript.args(policy, 2, true));
             assertThat(serverMicros(a) - stored).isBetween(0L, 2_000_000L);

@@ -21,26 +21,27 @@ class RedisKeysTest {
     void key_carriesPrefixSchemaTagAndId() {
         String key = keys.of("api", BucketKey.of("u1", "r1"));
 
-        assertThat(key).matches("r8:2:\\{[0-9a-f]{8}\\}:api:u1:r1");
+        assertThat(key).matches("r8:3:\\{[0-9a-f]{8}\\}:api:u1:r1");
     }
 
     @Test
-    void keysOfSchema2_neverChange() {
-        // the names already stored in Redis: a different name for the same bucket would hand out a fresh bucket
-        assertThat(keys.of("api", BucketKey.of("u1", "r1"))).isEqualTo("r8:2:{42a101c2}:api:u1:r1");
+    void keysOfSchema3_keepTheTagsAndIdsOfSchema2() {
+        // the tag and the id part were pinned under schema 2 and only the schema number moved: any other change to
+        // a bucket's name within a schema would hand out a fresh bucket
+        assertThat(keys.of("api", BucketKey.of("u1", "r1"))).isEqualTo("r8:3:{42a101c2}:api:u1:r1");
         assertThat(keys.of("p:q", BucketKey.of("{hot}", "\u00e9\ud83d\ude00")))
-                .isEqualTo("r8:2:{833b0b96}:p\\:q:{hot}:\u00e9\ud83d\ude00");
+                .isEqualTo("r8:3:{833b0b96}:p\\:q:{hot}:\u00e9\ud83d\ude00");
         assertThat(keys.of("api", BucketKey.of("x".repeat(256), "\ud83d\ude00".repeat(64))))
-                .isEqualTo("r8:2:{c1fa9317}:wfqTF0bpHnom_q4lMc7Tj1frhGogjfAu8cGnVMnAFL0");
+                .isEqualTo("r8:3:{c1fa9317}:wfqTF0bpHnom_q4lMc7Tj1frhGogjfAu8cGnVMnAFL0");
         assertThat(keys.of("api", BucketKey.of("u\uD800")))
-                .isEqualTo("r8:2:{3b865ff6}:O4Zf9nZnVFpmsUUhq5o6mbiZzx1Qvyk9ncsZ5XsoZng");
+                .isEqualTo("r8:3:{3b865ff6}:O4Zf9nZnVFpmsUUhq5o6mbiZzx1Qvyk9ncsZ5XsoZng");
     }
 
     @Test
     void userBraces_neverChooseTheHashTag() {
         String key = keys.of("api", BucketKey.of("{hot}", "x}{y"));
 
-        assertThat(key.indexOf('{')).isEqualTo("r8:2:".length());
+        assertThat(key.indexOf('{')).isEqualTo("r8:3:".length());
         assertThat(key.substring(key.indexOf('}') + 1)).isEqualTo(":api:{hot}:x}{y");
         assertThat(key.substring(6, 14)).isNotEqualTo("hot");
     }
@@ -49,7 +50,7 @@ class RedisKeysTest {
     void longId_isStoredAsItsDigest_boundingTheKeyLength() {
         String key = keys.of("api", BucketKey.of("x".repeat(256), "😀".repeat(64)));
 
-        assertThat(key).matches("r8:2:\\{[0-9a-f]{8}\\}:[A-Za-z0-9_-]{43}");
+        assertThat(key).matches("r8:3:\\{[0-9a-f]{8}\\}:[A-Za-z0-9_-]{43}");
         assertThat(key.getBytes(StandardCharsets.UTF_8)).hasSizeLessThanOrEqualTo(60);
     }
 
@@ -67,7 +68,7 @@ class RedisKeysTest {
         for (String broken : new String[] {"\uDC00u", "\uD800u", "u\uDBFF", "\uDE00\uD83D"}) {
             assertThat(keys.of("api", BucketKey.of(broken)))
                     .as("%s", broken.chars().mapToObj(Integer::toHexString).toList())
-                    .matches("r8:2:\\{[0-9a-f]{8}\\}:[A-Za-z0-9_-]{43}");
+                    .matches("r8:3:\\{[0-9a-f]{8}\\}:[A-Za-z0-9_-]{43}");
         }
         assertThat(keys.of("api", BucketKey.of("\ud83d\ude00"))).endsWith(":api:\ud83d\ude00");
     }

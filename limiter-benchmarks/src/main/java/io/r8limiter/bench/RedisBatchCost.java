@@ -27,7 +27,7 @@ final class RedisBatchCost {
     private static final long WARM_UP_NANOS = Duration.ofSeconds(1).toNanos();
     private static final long MEASURED_NANOS = Duration.ofSeconds(3).toNanos();
     private static final String MINIMAL_KEY = "raw:{user}:42";
-    private static final String SCRIPT_KEY = "r8:2:{2d526f9b}:open:user:42";
+    private static final String SCRIPT_KEY = "r8:3:{2d526f9b}:open:user:42";
     /** Clock ticks per second of the times in {@code /proc/<pid>/stat}: 100 on the Linux kernels this runs on. */
     private static final double TICKS_PER_SECOND = 100;
 

@@ -42,7 +42,7 @@ public class RedisBenchmark {
     private static final int PIPELINE = 16;
     private static final int ASYNC_IN_FLIGHT = 8;
     private static final String RAW_KEY = "raw:{user}:42";
-    private static final String BUCKET_SCRIPT_KEY = "r8:2:{2d526f9b}:open:user:42";
+    private static final String BUCKET_SCRIPT_KEY = "r8:3:{2d526f9b}:open:user:42";
     private static final byte[] BUCKET4J_KEY = "bucket4j:{user}:42".getBytes(StandardCharsets.UTF_8);
 
     private RedisServerProcess redis;

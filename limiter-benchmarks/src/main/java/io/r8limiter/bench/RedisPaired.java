@@ -36,7 +36,7 @@ public final class RedisPaired {
 
     private static final BucketKey KEY = BucketKey.of("user", "42");
     private static final String RAW_KEY = "raw:{user}:42";
-    private static final String SCRIPT_KEY = "r8:2:{2d526f9b}:open:user:42";
+    private static final String SCRIPT_KEY = "r8:3:{2d526f9b}:open:user:42";
     private static final byte[] BUCKET4J_KEY = "bucket4j:{user}:42".getBytes(StandardCharsets.UTF_8);
 
     private RedisPaired() {}

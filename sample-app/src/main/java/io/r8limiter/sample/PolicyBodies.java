@@ -87,6 +87,10 @@ final class PolicyBodies {
             throw new IllegalArgumentException(
                     prefix + "capacity must be at most " + Limit.MAX_CAPACITY + " but was " + capacity);
         }
+        if (refillTokens > Limit.MAX_REFILL_TOKENS) {
+            throw new IllegalArgumentException(prefix + "refill_tokens must be at most " + Limit.MAX_REFILL_TOKENS
+                    + " (2^53 - 1) but was " + refillTokens);
+        }
         if (periodMillis > Limit.MAX_PERIOD.toMillis()) {
             throw new IllegalArgumentException(prefix + "refill_period_ms must be at most "
                     + Limit.MAX_PERIOD.toMillis() + " (30 days) but was " + periodMillis);

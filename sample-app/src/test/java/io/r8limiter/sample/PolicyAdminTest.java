@@ -197,9 +197,10 @@ class PolicyAdminTest extends ServiceTestBase {
                 "10",
                 "9223372036854775807",
                 "1000",
-                "capacity 10, refill_tokens 9223372036854775807",
-                "refill_period_ms 1000"
+                "refill_tokens must be at most 9007199254740991",
+                "9223372036854775807"
             },
+            {"10", "9007199254740992", "2592000000", "refill_tokens must be at most", "9007199254740992"},
             {"1000000000000000", "7", "2592000000", "capacity 1000000000000000, refill_tokens 7", "refill_period_ms"},
             {"10", "99999999999999999999", "1000", "refill_tokens must be a positive integer", "99999999999999999999"},
             {"10", "10", "99999999999999999999", "refill_period_ms must be a positive integer", "99999999999999999999"}
