@@ -1,7 +1,10 @@
 package io.r8limiter;
 
+import static java.util.Objects.requireNonNull;
+
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The policies in force: configured ones as the base, runtime overrides on top.
@@ -24,6 +27,17 @@ public interface PolicyStore extends AutoCloseable {
      */
     default Policy require(String name) {
         return find(name).orElseThrow(() -> new IllegalArgumentException("policy '" + name + "' is not defined"));
+    }
+
+    /**
+     * A view of the policy in force under {@code name} that follows every later change, for a caller that reads it on
+     * every decision (see {@link RateLimiter#bucket}); its {@code get()} throws an {@link IllegalArgumentException}
+     * while no policy of that name is in force. The default looks the name up on each read; a store may hand out
+     * something cheaper to read.
+     */
+    default Supplier<Policy> live(String name) {
+        requireNonNull(name, "name");
+        return () -> require(name);
     }
 
     /** Every policy in force, sorted by name. */

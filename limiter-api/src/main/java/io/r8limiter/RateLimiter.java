@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Decides whether a caller may spend tokens now: the front door of r8limiter.
@@ -68,6 +69,48 @@ public final class RateLimiter implements AutoCloseable {
         return published(p, key, decision, System.nanoTime() - start);
     }
 
+    /**
+     * The bucket {@code key} of {@code policy}, found once for a caller that decides on it again and again: its
+     * decisions are this limiter's on the same bucket, without the lookups (see {@link BoundBucket}).
+     *
+     * @throws IllegalArgumentException when no policy of that name is in force
+     */
+    public BoundBucket bucket(String policy, BucketKey key) {
+        requireNonNull(key, "key");
+        policies.require(requireNonNull(policy, "policy"));
+        return new BoundBucket(this, policy, policies.live(policy), key, backend.bind(policy, key));
+    }
+
+    /** {@link BoundBucket#tryConsume(long)}: the same steps as {@link #tryConsume(String, BucketKey, long)}. */
+    Decision tryConsume(BoundBucket bucket, long cost) {
+        Policy p = bucket.policy();
+        checkCost(p, cost);
+        if (listeners.length == 0) {
+            Decision decision = bucket.binding().consume(p, cost);
+            return p.shadow() ? decision.asAllowed() : decision;
+        }
+        if (!timed()) {
+            return published(p, bucket.key(), bucket.binding().consume(p, cost), DecisionListener.NOT_TIMED);
+        }
+        long start = System.nanoTime();
+        Decision decision = bucket.binding().consume(p, cost);
+        return published(p, bucket.key(), decision, System.nanoTime() - start);
+    }
+
+    CompletionStage<Decision> tryConsumeAsync(BoundBucket bucket, long cost) {
+        Policy p;
+        try {
+            p = bucket.policy();
+            checkCost(p, cost);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        long start = System.nanoTime();
+        return bucket.binding()
+                .consumeAsync(p, cost)
+                .thenApply(decision -> published(p, bucket.key(), decision, System.nanoTime() - start));
+    }
+
     /** Like {@link #tryConsume(String, BucketKey, long)}, completing when the backend answers. */
     public CompletionStage<Decision> tryConsumeAsync(String policy, BucketKey key, long cost) {
         Policy p;
@@ -87,9 +130,14 @@ public final class RateLimiter implements AutoCloseable {
      * returns at once rather than sleep in vain).
      */
     public Decision acquire(String policy, BucketKey key, long cost, Duration timeout) throws InterruptedException {
+        return acquire(() -> tryConsume(policy, key, cost), timeout);
+    }
+
+    /** Asks {@code attempt} until it allows, or until the wait it asks for would pass the timeout. */
+    static Decision acquire(Supplier<Decision> attempt, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + requireNonNull(timeout, "timeout").toNanos();
         while (true) {
-            Decision decision = tryConsume(policy, key, cost);
+            Decision decision = attempt.get();
             long left = deadline - System.nanoTime();
             if (decision.allowed() || TimeUnit.MILLISECONDS.toNanos(decision.retryAfterMillis()) > left) {
                 return decision;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.r8limiter.PolicyEntry.Source;
 import java.time.Duration;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /** The in-process policy store: overrides win over configuration, and removing one brings the base back. */
@@ -51,6 +52,25 @@ class LocalPolicyStoreTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("policy 'q' is not defined");
         assertThat(store.putOverride(FASTER).version()).isGreaterThan(second);
+    }
+
+    @Test
+    void aLiveView_followsEveryLaterChange_andANameGoneLeavesNoEntryInTheList() {
+        Supplier<Policy> p = store.live("p");
+        Supplier<Policy> q = store.live("q");
+
+        assertThat(p.get()).isSameAs(BASE);
+        assertThatThrownBy(q::get).isInstanceOf(IllegalArgumentException.class).hasMessage("policy 'q' is not defined");
+        store.putOverride(FASTER);
+        store.putOverride(EXTRA);
+        assertThat(p.get()).isSameAs(FASTER);
+        assertThat(q.get()).isSameAs(EXTRA);
+        store.removeOverride("p");
+        store.removeOverride("q");
+        assertThat(p.get()).isSameAs(BASE);
+        assertThatThrownBy(q::get).hasMessage("policy 'q' is not defined");
+        assertThat(store.list()).extracting(e -> e.policy().name()).containsExactly("p");
+        assertThat(store.find("q")).isEmpty();
     }
 
     @Test

@@ -78,10 +78,24 @@ public final class MemoryBackend implements RateLimitBackend {
 
     @Override
     public Decision consume(Policy policy, BucketKey key, long cost) {
-        ConcurrentHashMap<String, Slot> slots = slots(policy.name());
-        String id = key.encoded();
-        long now = nowMicros();
-        maybeSweep(now);
+        return consume(slots(policy.name()), key.encoded(), policy, cost, tick());
+    }
+
+    /**
+     * Holds the bucket's slot between decisions, so that a decision finds it without a lookup; a slot dropped by a
+     * sweep or a reset, or replaced after a policy change, answers no decision, and the binding then looks the key up
+     * again (see {@link MemoryBinding}).
+     */
+    @Override
+    public BucketBinding bind(String policyName, BucketKey key) {
+        return new MemoryBinding(this, slots(policyName), key.encoded());
+    }
+
+    /**
+     * Decides on the bucket {@code id} of {@code slots} at {@code now}: finds or creates its slot, and settles a slot
+     * that cannot answer. Returns the decision; {@link MemoryBinding} then reads the slot now mapped.
+     */
+    Decision consume(ConcurrentHashMap<String, Slot> slots, String id, Policy policy, long cost, long now) {
         while (true) {
             Slot slot = slots.get(id);
             if (slot == null) {
@@ -226,6 +240,13 @@ public final class MemoryBackend implements RateLimitBackend {
             tightest = Math.min(tightest, l.capacity());
         }
         return new Decision(false, 0, 0, Math.max(1, retry), tightest, false, List.of());
+    }
+
+    /** The time of a decision about to be made, in microseconds, after starting a sweep when one is due. */
+    long tick() {
+        long now = nowMicros();
+        maybeSweep(now);
+        return now;
     }
 
     private long nowMicros() {

@@ -100,14 +100,7 @@ public final class RedisBackend implements RateLimitBackend {
     @Override
     public Decision consume(Policy policy, BucketKey key, long cost) {
         RateLimiter.checkCost(policy, cost);
-        if (coalescing == null) {
-            return decide(policy, key, cost, true);
-        }
-        // the circuit is asked for each decision before it queues, so with Redis failing none waits for a place
-        if (!circuit.tryAcquirePermission()) {
-            return fallback(policy, key, cost, true);
-        }
-        return coalescing.decide(policy, key, cost, keys.of(policy.name(), key));
+        return consume(policy, key, cost, keys.of(policy.name(), key));
     }
 
     /**
@@ -116,18 +109,29 @@ public final class RedisBackend implements RateLimitBackend {
      */
     @Override
     public CompletionStage<Decision> consumeAsync(Policy policy, BucketKey key, long cost) {
-        if (coalescing == null) {
-            return RateLimitBackend.super.consumeAsync(policy, key, cost);
-        }
         try {
             RateLimiter.checkCost(policy, cost);
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(e);
         }
-        if (!circuit.tryAcquirePermission()) {
-            return CompletableFuture.completedFuture(fallback(policy, key, cost, true));
-        }
-        return coalescing.submit(policy, key, cost, keys.of(policy.name(), key));
+        return consumeAsync(policy, key, cost, keys.of(policy.name(), key));
+    }
+
+    /** Names the bucket's Redis key once, so that its decisions skip hashing the bucket id. */
+    @Override
+    public BucketBinding bind(String policyName, BucketKey key) {
+        String redisKey = keys.of(policyName, key);
+        return new BucketBinding() {
+            @Override
+            public Decision consume(Policy policy, long cost) {
+                return RedisBackend.this.consume(policy, key, cost, redisKey);
+            }
+
+            @Override
+            public CompletionStage<Decision> consumeAsync(Policy policy, long cost) {
+                return RedisBackend.this.consumeAsync(policy, key, cost, redisKey);
+            }
+        };
     }
 
     @Override
@@ -185,6 +189,28 @@ public final class RedisBackend implements RateLimitBackend {
     /** The most decisions sent in one pipeline so far; 0 without coalescing. */
     int largestBatch() {
         return coalescing == null ? 0 : coalescing.largestBatch();
+    }
+
+    /** Decides a checked cost on the bucket stored at {@code redisKey}. */
+    private Decision consume(Policy policy, BucketKey key, long cost, String redisKey) {
+        // the circuit is asked for each decision before it queues, so with Redis failing none waits for a place
+        if (!circuit.tryAcquirePermission()) {
+            return fallback(policy, key, cost, true);
+        }
+        if (coalescing == null) {
+            return decidePermitted(policy, key, cost, true, redisKey);
+        }
+        return coalescing.decide(policy, key, cost, redisKey);
+    }
+
+    private CompletionStage<Decision> consumeAsync(Policy policy, BucketKey key, long cost, String redisKey) {
+        if (coalescing == null) {
+            return CompletableFuture.completedFuture(consume(policy, key, cost, redisKey));
+        }
+        if (!circuit.tryAcquirePermission()) {
+            return CompletableFuture.completedFuture(fallback(policy, key, cost, true));
+        }
+        return coalescing.submit(policy, key, cost, redisKey);
     }
 
     private Decision decide(Policy policy, BucketKey key, long cost, boolean consume) {

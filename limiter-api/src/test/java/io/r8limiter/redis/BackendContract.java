@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -396,6 +397,81 @@ abstract class BackendContract {
         assertThat(peek.limits().get(2).remaining()).isBetween(0L, slackMillis() == 0 ? 0L : 1L);
     }
 
+    @Test
+    void binding_sharesTheBucketWithDirectCalls_onBothInstances() {
+        Policy policy = Policy.of("p", Limit.of(10, 1, MINUTE));
+        BucketKey key = BucketKey.of("u7");
+        RateLimitBackend.BucketBinding bound = backend().bind("p", key);
+        RateLimitBackend.BucketBinding boundElsewhere = otherInstance().bind("p", key);
+
+        Decision first = bound.consume(policy, 4);
+        Decision direct = otherInstance().consume(policy, key, 3);
+        Decision second = boundElsewhere.consume(policy, 2);
+        Decision refused = bound.consume(policy, 2);
+
+        assertThat(first.remaining()).isEqualTo(6);
+        assertThat(direct.remaining()).isEqualTo(3);
+        assertThat(second.remaining()).isEqualTo(1);
+        assertThat(refused.allowed()).isFalse();
+        assertThat(refused.remaining()).isEqualTo(1);
+        assertThat(backend().consume(policy, BucketKey.of("u8"), 1).remaining())
+                .as("another key's bucket")
+                .isEqualTo(9);
+    }
+
+    @Test
+    void concurrentBindingsAndDirectCalls_admitExactlyCapacity_C01() throws Exception {
+        Policy policy = Policy.of("p", Limit.of(10, 1, MINUTE));
+        BucketKey key = BucketKey.of("u1", "bound");
+        List<RateLimitBackend.BucketBinding> bindings =
+                List.of(backend().bind("p", key), otherInstance().bind("p", key));
+
+        List<Decision> decisions = hammer(16, t -> switch (t % 4) {
+            case 0, 1 -> bindings.get(t % 2).consume(policy, 1);
+            case 2 -> backend().consume(policy, key, 1);
+            default ->
+                bindings.get(1).consumeAsync(policy, 1).toCompletableFuture().join();
+        });
+
+        assertThat(decisions.stream().filter(Decision::allowed))
+                .extracting(Decision::remaining)
+                .containsExactlyInAnyOrder(9L, 8L, 7L, 6L, 5L, 4L, 3L, 2L, 1L, 0L);
+    }
+
+    @Test
+    void binding_followsAChangedPolicy_C16() {
+        Policy slow = Policy.of("p", Limit.perPeriod(5, MINUTE));
+        Policy fast = Policy.of("p", Limit.of(5, 5, Duration.ofMillis(1000)));
+        RateLimitBackend.BucketBinding bound = backend().bind("p", BucketKey.of("u4"));
+        for (int i = 0; i < 5; i++) {
+            assertThat(bound.consume(slow, 1).allowed()).isTrue();
+        }
+
+        pass(1200);
+        List<Decision> decisions = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            decisions.add(bound.consume(fast, 1));
+        }
+
+        assertThat(decisions.subList(0, 5)).allMatch(Decision::allowed);
+        assertThat(decisions.get(5).allowed()).isFalse();
+        assertThat(decisions.get(5).retryAfterMillis()).isBetween(1L, 200L);
+    }
+
+    @Test
+    void reset_reachesABinding() {
+        Policy policy = Policy.of("p", Limit.of(2, 1, HOUR));
+        BucketKey key = BucketKey.of("u5");
+        RateLimitBackend.BucketBinding bound = backend().bind("p", key);
+        bound.consume(policy, 2);
+
+        otherInstance().reset(policy, key);
+        Decision after = bound.consume(policy, 1);
+
+        assertThat(after.allowed()).isTrue();
+        assertThat(after.remaining()).isEqualTo(1);
+    }
+
     /**
      * Under {@code [5 per 250 ms, 100 per hour]}, takes 5 tokens twice with the fast limit refilled in between: the
      * fast limit is then empty and the hour limit lacks 10.
@@ -415,17 +491,22 @@ abstract class BackendContract {
     /** 16 threads over two instances, 50 calls each, released together. */
     private List<Decision> hammer(Policy policy, BucketKey key, long cost) throws Exception {
         List<RateLimitBackend> instances = List.of(backend(), otherInstance());
+        return hammer(16, t -> instances.get(t % 2).consume(policy, key, cost));
+    }
+
+    /** {@code threads} threads, 50 decisions each by {@code decide} given the thread's number, released together. */
+    private List<Decision> hammer(int threads, IntFunction<Decision> decide) throws Exception {
         List<Decision> decisions = Collections.synchronizedList(new ArrayList<>());
         CountDownLatch start = new CountDownLatch(1);
-        ExecutorService pool = Executors.newFixedThreadPool(16);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             List<Future<?>> done = new ArrayList<>();
-            for (int t = 0; t < 16; t++) {
-                RateLimitBackend backend = instances.get(t % 2);
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
                 done.add(pool.submit(() -> {
                     start.await();
                     for (int i = 0; i < 50; i++) {
-                        decisions.add(backend.consume(policy, key, cost));
+                        decisions.add(decide.apply(thread));
                     }
                     return null;
                 }));
@@ -437,7 +518,7 @@ abstract class BackendContract {
         } finally {
             pool.shutdownNow();
         }
-        assertThat(decisions).hasSize(800).noneMatch(Decision::degraded);
+        assertThat(decisions).hasSize(50 * threads).noneMatch(Decision::degraded);
         return decisions;
     }
 }

@@ -3,6 +3,7 @@ package io.r8limiter.bench;
 import io.github.bucket4j.Bucket;
 import io.github.resilience4j.ratelimiter.internal.AtomicRateLimiter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.r8limiter.BoundBucket;
 import io.r8limiter.BucketKey;
 import io.r8limiter.Decision;
 import io.r8limiter.RateLimiter;
@@ -21,7 +22,8 @@ import org.openjdk.jmh.annotations.State;
 /**
  * One key shared by every thread, in memory: the allowed path (a bucket that never runs out) and the rejected path
  * (an empty bucket), for r8limiter and each peer. r8limiter goes through its front door, {@link RateLimiter}, with a
- * single-limit policy; {@code r8limiterMetrics} adds the Micrometer listener and {@code r8limiterStats} the local
+ * single-limit policy; {@code r8limiterBound} decides on a {@link BoundBucket} held by the caller, as the peers' own
+ * buckets are held; {@code r8limiterMetrics} adds the Micrometer listener and {@code r8limiterStats} the local
  * window stats.
  */
 @State(Scope.Benchmark)
@@ -34,6 +36,8 @@ public class MemoryOneKeyBenchmark {
     private RateLimiter r8limiter;
     private RateLimiter r8limiterMetrics;
     private RateLimiter r8limiterStats;
+    private BoundBucket r8limiterBoundOpen;
+    private BoundBucket r8limiterBoundClosed;
     private Bucket bucket4jOpen;
     private Bucket bucket4jClosed;
     private AtomicRateLimiter resilience4jOpen;
@@ -49,6 +53,8 @@ public class MemoryOneKeyBenchmark {
         metrics.bindTo(new SimpleMeterRegistry());
         r8limiterMetrics = limiter(RateLimiter.builder().backend(metered).listener(metrics));
         r8limiterStats = limiter(RateLimiter.builder().listener(LocalStats.ofDefaults()));
+        r8limiterBoundOpen = r8limiter.bucket("open", KEY);
+        r8limiterBoundClosed = r8limiter.bucket("closed", KEY);
         bucket4jOpen = Peers.bucket4jOpen();
         bucket4jClosed = Peers.bucket4jClosed();
         resilience4jOpen = Peers.resilience4jOpen("open");
@@ -67,6 +73,11 @@ public class MemoryOneKeyBenchmark {
     @Benchmark
     public Decision allowed_r8limiter() {
         return r8limiter.tryConsume("open", KEY);
+    }
+
+    @Benchmark
+    public Decision allowed_r8limiterBound() {
+        return r8limiterBoundOpen.tryConsume();
     }
 
     @Benchmark
@@ -97,6 +108,11 @@ public class MemoryOneKeyBenchmark {
     @Benchmark
     public Decision rejected_r8limiter() {
         return r8limiter.tryConsume("closed", KEY);
+    }
+
+    @Benchmark
+    public Decision rejected_r8limiterBound() {
+        return r8limiterBoundClosed.tryConsume();
     }
 
     @Benchmark

@@ -4,7 +4,9 @@ import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.github.bucket4j.redis.jedis.Bucket4jJedis;
+import io.r8limiter.BoundBucket;
 import io.r8limiter.BucketKey;
+import io.r8limiter.Decision;
 import io.r8limiter.FailureMode;
 import io.r8limiter.RateLimiter;
 import io.r8limiter.redis.RedisBackend;
@@ -35,6 +37,9 @@ import redis.clients.jedis.JedisPooled;
 public final class RedisPaired {
 
     private static final BucketKey KEY = BucketKey.of("user", "42");
+    /** The bound bucket's own key, as long as {@link #KEY}. */
+    private static final BucketKey BOUND_KEY = BucketKey.of("user", "43");
+
     private static final String RAW_KEY = "raw:{user}:42";
     private static final String SCRIPT_KEY = "r8:3:{2d526f9b}:open:user:42";
     private static final byte[] BUCKET4J_KEY = "bucket4j:{user}:42".getBytes(StandardCharsets.UTF_8);
@@ -80,6 +85,8 @@ public final class RedisPaired {
         variants.put("r8limiter's script through raw Jedis", () -> script.tryConsume(SCRIPT_KEY));
         variants.put("r8limiter", () -> answered(coalesced, KEY));
         variants.put("r8limiter, one call per decision", () -> answered(uncoalesced, KEY));
+        BoundBucket bound = coalesced.bucket("open", BOUND_KEY);
+        variants.put("r8limiter, bound bucket", () -> answered(bound.tryConsume()));
         variants.put("Bucket4j", () -> bucket4j.tryConsume(1));
         String only = System.getProperty("bench.variants");
         if (only != null) {
@@ -102,7 +109,10 @@ public final class RedisPaired {
     }
 
     private static boolean answered(RateLimiter limiter, BucketKey key) {
-        var decision = limiter.tryConsume("open", key);
+        return answered(limiter.tryConsume("open", key));
+    }
+
+    private static boolean answered(Decision decision) {
         if (decision.degraded()) {
             throw new IllegalStateException("redis did not answer; the figure would measure the failure mode");
         }
