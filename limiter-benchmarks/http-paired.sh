@@ -6,20 +6,23 @@
 #
 # Run from anywhere:   bash limiter-benchmarks/http-paired.sh 9fcbc70
 # Jetty filter:        APP=jetty bash limiter-benchmarks/http-paired.sh 9fcbc70
+# On Redis:            BACKEND=redis bash limiter-benchmarks/http-paired.sh 9fcbc70
 # Short smoke run:     ROUNDS=1 WARMUP=3s DURATION=3s bash limiter-benchmarks/http-paired.sh HEAD
 #
 # REVISION is checked out into a temporary git worktree and its benchmark app compiled there (with -o when
-# OFFLINE=1); this checkout must be built as for http-bench.sh. Both apps run in memory, with the same policy and
-# JVM options. Each round runs, for each app, wrk on /bare then on /limited for DURATION; the table gives every
+# OFFLINE=1); this checkout must be built as for http-bench.sh. Both apps run with the same policy and JVM options,
+# in memory or, with BACKEND=redis, on one throwaway redis-server (BenchRedis, on a free port, never 6379) that
+# they take turns on. Each round runs, for each app, wrk on /bare then on /limited for DURATION; the table gives every
 # round's limited/bare and, per app, the median and the pooled ratio (all limited requests over all bare ones).
 #
-# Settings (environment) and their defaults: APP=spring (or jetty) ROUNDS=8 DURATION=10s WARMUP=30s THREADS=2
+# Settings (environment) and their defaults: APP=spring (or jetty) BACKEND=memory (or redis) ROUNDS=8 DURATION=10s WARMUP=30s THREADS=2
 # CONNECTIONS=32 USERS=100 APP_JAVA_OPTS='-Xms512m -Xmx512m' OFFLINE=0
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 REVISION=${1:?usage: http-paired.sh REVISION}
 APP=${APP:-spring}
+BACKEND=${BACKEND:-memory}
 ROUNDS=${ROUNDS:-8}
 DURATION=${DURATION:-10s}
 WARMUP=${WARMUP:-30s}
@@ -33,6 +36,10 @@ case $APP in
     spring) CLASS=io.r8limiter.bench.http.SpringBenchApp ;;
     jetty) CLASS=io.r8limiter.bench.http.JettyBenchApp ;;
     *) echo "http-paired: APP must be spring or jetty, not $APP" >&2 && exit 2 ;;
+esac
+case $BACKEND in
+    memory | redis) ;;
+    *) echo "http-paired: BACKEND must be memory or redis, not $BACKEND" >&2 && exit 2 ;;
 esac
 
 WORK=$(mktemp -d)
@@ -71,12 +78,32 @@ free_port() {
     python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
 
+# start_redis CLASSPATH: starts the throwaway redis-server and sets BACKEND_ARGS to point both apps at it.
+start_redis() {
+    local log=$WORK/redis.log deadline=$((SECONDS + 60)) url
+    java -Xmx128m -cp "$1" io.r8limiter.bench.http.BenchRedis >"$log" 2>&1 &
+    PIDS+=("$!")
+    until grep -qs '^redis-port=' "$log"; do
+        ((SECONDS < deadline)) || fail "redis did not start within 60 s ($(tail -n 3 "$log"))"
+        sleep 0.5
+    done
+    url=redis://127.0.0.1:$(sed -n 's/^redis-port=//p' "$log")
+    if [[ $APP == spring ]]; then
+        BACKEND_ARGS=(--r8limiter.backend=redis --spring.data.redis.url="$url")
+    else
+        BACKEND_ARGS=(--redis-url="$url")
+    fi
+}
+
+BACKEND_ARGS=()
+
 # start NAME CLASSPATH: starts one app and sets PORT once /bare answers (not in a subshell, so that PIDS keeps it).
 start() {
     local name=$1 cp=$2 port deadline=$((SECONDS + 120))
     port=$(free_port)
     # shellcheck disable=SC2086 # APP_JAVA_OPTS is a list of JVM options
-    java $APP_JAVA_OPTS -cp "$cp" "$CLASS" --server.port="$port" --port="$port" >"$WORK/$name.log" 2>&1 &
+    java $APP_JAVA_OPTS -cp "$cp" "$CLASS" --server.port="$port" --port="$port" "${BACKEND_ARGS[@]}" \
+        >"$WORK/$name.log" 2>&1 &
     PIDS+=("$!")
     until curl -fs -o /dev/null --max-time 2 "http://127.0.0.1:$port/bare"; do
         ((SECONDS < deadline)) || fail "the $name app did not answer within 120 s ($(tail -n 3 "$WORK/$name.log"))"
@@ -112,6 +139,7 @@ main() {
     before_cp=$(classpath "$WORK/before")
     after_cp=$(classpath "$PWD")
     write_lua
+    [[ $BACKEND == redis ]] && start_redis "$after_cp"
     local before after
     start before "$before_cp"
     before=$PORT
@@ -138,7 +166,7 @@ main() {
         done
     done
     echo
-    python3 - "$WORK/rounds" "$REVISION" "$(git rev-parse --short HEAD)" "$APP" <<'EOF'
+    python3 - "$WORK/rounds" "$REVISION" "$(git rev-parse --short HEAD)" "$APP $BACKEND" <<'EOF'
 import statistics, sys
 rows = [line.split() for line in open(sys.argv[1])]
 labels = {"before": sys.argv[2], "after": sys.argv[3]}
