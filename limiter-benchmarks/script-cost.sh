@@ -36,8 +36,9 @@ chmod +x "$server"
 echo 'return 1' >"$work/empty.lua"
 
 key='r8:3:{2d526f9a}:api:user-42'
-# one limit of 10^6 tokens refilled one per 3.6 s, in the units BucketScript.args sends: capacity, T, P, period ms
-bucket_args='1 1 1 1000000 1 3600 3600000 1000000:1:3600:3600000'
+# one limit of 10^6 tokens refilled one per 3.6 s, as BucketScript.args sends it: capacity, T, P, period ms, then
+# the signature (capacity, refill tokens and period in base 36)
+bucket_args='1 1 1 1000000 1 3600 3600000 lfls:1:255s0'
 minimal_args='1000000 2.777777777777778E-7 1'
 
 # instructions: the total a server ran that answered $2 calls of script $1 with the arguments that follow

@@ -1,7 +1,9 @@
 -- r8limiter token bucket, storage schema 3. The arithmetic mirrors io.r8limiter.internal.BucketMath and
 -- BucketState.decide exactly: per limit, the state is the deficit below capacity in units where one token is
 -- P units and one microsecond is T units, so every refill and debit is a whole number. Every value formed below
--- stays under 2^53, where Lua's doubles are exact; integer division goes through math.fmod, which is exact.
+-- stays under 2^53, where Lua's doubles are exact; integer division goes through math.fmod, which is exact. Such
+-- a number handed to redis.call is written by Redis as its exact digits (it formats script numbers with %.17g,
+-- not Lua's %.14g), so times and deficits are stored without formatting them here.
 --
 -- KEYS[1]  the bucket's hash: field t (server time in microseconds of the last write) and, per limit i,
 --          d<i> (deficit) and k<i>, the signature of the limit it was written under: its capacity, refill tokens
@@ -113,9 +115,9 @@ if n == 1 then
         end
         if take then
             if last == nil then
-                redis.call('HSET', key, 't', format('%.0f', time), 'd1', format('%.0f', d), 'k1', ARGV[8])
+                redis.call('HSET', key, 't', time, 'd1', d, 'k1', ARGV[8])
             else
-                redis.call('HSET', key, 't', format('%.0f', time), 'd1', format('%.0f', d))
+                redis.call('HSET', key, 't', time, 'd1', d)
             end
             redis.call('PEXPIRE', key, reset)
         elseif consume and last ~= nil and redis.call('PTTL', key) == -1 then
@@ -362,10 +364,10 @@ end
 -- store the state with its expiry in this same call; a denial or a peek writes nothing. Unchanged limits keep
 -- their signatures; a bucket of other limits is written afresh, so no field of a dropped limit stays behind.
 if take then
-    local state = { 't', format('%.0f', time) }
+    local state = { 't', time }
     for i = 1, n do
         state[#state + 1] = 'd' .. i
-        state[#state + 1] = format('%.0f', deficit[i])
+        state[#state + 1] = deficit[i]
         if not same then
             state[#state + 1] = 'k' .. i
             state[#state + 1] = ARGV[5 * i + 3]
