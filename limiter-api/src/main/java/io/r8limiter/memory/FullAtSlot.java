@@ -70,7 +70,7 @@ final class FullAtSlot extends Slot {
         long now = nowMicros * m.unitsPerMicro(0);
         long empty = m.fullDeficit(0);
         long need = cost * m.unitsPerToken(0);
-        while (true) {
+        for (int failures = 0; ; backOff(++failures)) {
             long v = fullAt;
             if (v < FULL) {
                 return null; // dropped or moved

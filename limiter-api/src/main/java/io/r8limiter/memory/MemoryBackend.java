@@ -24,7 +24,10 @@ import org.jspecify.annotations.Nullable;
  * <p>Buckets are found by policy name, then by the key's own encoding, so a lookup builds no string. A single-limit
  * bucket is one number, the time it will be full again, moved on by one compare-and-set per allowance; other buckets
  * are immutable snapshots swapped by compare-and-set. Either way a decision is lock-free, a denial writes nothing,
- * and a single-limit decision allocates nothing but the {@link Decision}. A policy change replaces a bucket's slot
+ * and a single-limit decision allocates nothing but the {@link Decision}. Under contention on one key, a decision
+ * that loses the compare-and-set twice in a row parks for the shortest time the system grants (tens of microseconds)
+ * before each further attempt, so that a hot key's cache line stops moving between cores on every attempt; the
+ * first retry goes at once. A policy change replaces a bucket's slot
  * under the map's lock for that key, carrying its deficit over (the only step that makes other callers of that key
  * wait). A bucket that has refilled to full carries no information, so a sweep drops it; the sweep runs, on the
  * sweep executor, after as many new keys as there were live ones at the last sweep, or once a sweep interval has

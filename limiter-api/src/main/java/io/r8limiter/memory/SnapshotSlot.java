@@ -37,7 +37,7 @@ final class SnapshotSlot extends Slot {
     @Override
     @Nullable
     Decision decide(Policy policy, long nowMicros, long cost, boolean consume) {
-        while (true) {
+        for (int failures = 0; ; backOff(++failures)) {
             Object s = state;
             if (s == REMOVED) {
                 return null;
