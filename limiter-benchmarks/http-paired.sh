@@ -15,8 +15,8 @@
 # they take turns on. Each round runs, for each app, wrk on /bare then on /limited for DURATION; the table gives every
 # round's limited/bare and, per app, the median and the pooled ratio (all limited requests over all bare ones).
 #
-# Settings (environment) and their defaults: APP=spring (or jetty) BACKEND=memory (or redis) ROUNDS=8 DURATION=10s WARMUP=30s THREADS=2
-# CONNECTIONS=32 USERS=100 APP_JAVA_OPTS='-Xms512m -Xmx512m' OFFLINE=0
+# Settings (environment) and their defaults: APP=spring (or jetty) BACKEND=memory (or redis) ROUNDS=8 DURATION=10s
+# WARMUP=30s THREADS=2 CONNECTIONS=32 USERS=100 APP_JAVA_OPTS='-Xms512m -Xmx512m' OFFLINE=0
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

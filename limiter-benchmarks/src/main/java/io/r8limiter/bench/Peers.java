@@ -11,8 +11,8 @@ import java.time.Duration;
 
 /**
  * The two bucket shapes every benchmark uses, built the same way for r8limiter and each peer: an open bucket that
- * never runs out (a billion tokens, refilled a billion per second, the most Bucket4j accepts) and a closed one that holds one token per
- * hour and is emptied before measuring, so every call is a rejection.
+ * never runs out (a billion tokens, refilled a billion per second, the most Bucket4j accepts) and a closed one that
+ * holds one token per hour and is emptied before measuring, so every call is a rejection.
  */
 final class Peers {
 

@@ -17,8 +17,8 @@ import redis.clients.jedis.JedisPooled;
 /**
  * What one decision costs the Redis server when decisions come in pipelines of 1 to 64: {@value #THREADS} threads,
  * enough to keep the server busy, send pipelines of one size for a while, and the server's CPU time over that
- * while, read from {@code /proc}, is divided by the decisions it answered. Coalescing can gain no more than the cost of a lone decision over that of one in a
- * batch of the size its callers fill, once the server is the busiest part.
+ * while, read from {@code /proc}, is divided by the decisions it answered. Coalescing can gain no more than the cost
+ * of a lone decision over that of one in a batch of the size its callers fill, once the server is the busiest part.
  */
 final class RedisBatchCost {
 

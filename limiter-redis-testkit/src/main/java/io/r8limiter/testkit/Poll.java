@@ -14,7 +14,9 @@ final class Poll {
 
     private Poll() {}
 
-    /** Waits up to {@code timeout} for {@code problem} to return null, or throws naming {@code what} and the problem. */
+    /**
+     * Waits up to {@code timeout} for {@code problem} to return null, or throws naming {@code what} and the problem.
+     */
     static void await(Duration timeout, String what, Supplier<@Nullable String> problem) {
         long deadline = System.nanoTime() + timeout.toNanos();
         String last = "not checked yet";

@@ -126,7 +126,9 @@ public final class RedisServerProcess implements AutoCloseable {
         return new Jedis(hostAndPort(), clientConfig(timeout));
     }
 
-    /** Opens a new pooled client ({@code UnifiedJedis}) with the {@linkplain #DEFAULT_CLIENT_TIMEOUT default timeout}. */
+    /**
+     * Opens a new pooled client ({@code UnifiedJedis}) with the {@linkplain #DEFAULT_CLIENT_TIMEOUT default timeout}.
+     */
     public JedisPooled pooled() {
         return pooled(DEFAULT_CLIENT_TIMEOUT);
     }
