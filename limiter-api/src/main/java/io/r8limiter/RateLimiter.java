@@ -2,6 +2,7 @@ package io.r8limiter;
 
 import static java.util.Objects.requireNonNull;
 
+import io.r8limiter.RateLimitBackend.BucketBinding;
 import io.r8limiter.memory.MemoryBackend;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -12,6 +13,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Decides whether a caller may spend tokens now: the front door of r8limiter.
@@ -55,18 +57,7 @@ public final class RateLimiter implements AutoCloseable {
 
     /** Takes {@code cost} tokens from every limit of the bucket, or none. */
     public Decision tryConsume(String policy, BucketKey key, long cost) {
-        Policy p = checked(policy, key, cost);
-        if (listeners.length == 0) {
-            // no one to tell the latency: skip the two clock reads, which cost as much as an in-memory decision
-            Decision decision = backend.consume(p, key, cost);
-            return p.shadow() ? decision.asAllowed() : decision;
-        }
-        if (!timed()) {
-            return published(p, key, backend.consume(p, key, cost), DecisionListener.NOT_TIMED);
-        }
-        long start = System.nanoTime();
-        Decision decision = backend.consume(p, key, cost);
-        return published(p, key, decision, System.nanoTime() - start);
+        return decide(checked(policy, key, cost), key, cost, null);
     }
 
     /**
@@ -81,20 +72,11 @@ public final class RateLimiter implements AutoCloseable {
         return new BoundBucket(this, policy, policies.live(policy), key, backend.bind(policy, key));
     }
 
-    /** {@link BoundBucket#tryConsume(long)}: the same steps as {@link #tryConsume(String, BucketKey, long)}. */
+    /** {@link BoundBucket#tryConsume(long)}: the front door's steps, asking the bucket's binding. */
     Decision tryConsume(BoundBucket bucket, long cost) {
         Policy p = bucket.policy();
         checkCost(p, cost);
-        if (listeners.length == 0) {
-            Decision decision = bucket.binding().consume(p, cost);
-            return p.shadow() ? decision.asAllowed() : decision;
-        }
-        if (!timed()) {
-            return published(p, bucket.key(), bucket.binding().consume(p, cost), DecisionListener.NOT_TIMED);
-        }
-        long start = System.nanoTime();
-        Decision decision = bucket.binding().consume(p, cost);
-        return published(p, bucket.key(), decision, System.nanoTime() - start);
+        return decide(p, bucket.key(), cost, bucket.binding());
     }
 
     CompletionStage<Decision> tryConsumeAsync(BoundBucket bucket, long cost) {
@@ -105,10 +87,7 @@ public final class RateLimiter implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(e);
         }
-        long start = System.nanoTime();
-        return bucket.binding()
-                .consumeAsync(p, cost)
-                .thenApply(decision -> published(p, bucket.key(), decision, System.nanoTime() - start));
+        return decideAsync(p, bucket.key(), cost, bucket.binding());
     }
 
     /** Like {@link #tryConsume(String, BucketKey, long)}, completing when the backend answers. */
@@ -119,9 +98,7 @@ public final class RateLimiter implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(e);
         }
-        long start = System.nanoTime();
-        return backend.consumeAsync(p, key, cost)
-                .thenApply(decision -> published(p, key, decision, System.nanoTime() - start));
+        return decideAsync(p, key, cost, null);
     }
 
     /**
@@ -185,6 +162,35 @@ public final class RateLimiter implements AutoCloseable {
      */
     private boolean timed() {
         return !inMemory || ThreadLocalRandom.current().nextInt(IN_MEMORY_TIMING_SAMPLE) == 0;
+    }
+
+    /**
+     * Decides a checked request and tells the listeners; {@code binding} is the bound bucket's, or {@code null} to ask
+     * the backend by key.
+     */
+    private Decision decide(Policy p, BucketKey key, long cost, @Nullable BucketBinding binding) {
+        if (listeners.length == 0) {
+            // no one to tell the latency: skip the two clock reads, which cost as much as an in-memory decision
+            Decision decision = consume(p, key, cost, binding);
+            return p.shadow() ? decision.asAllowed() : decision;
+        }
+        if (!timed()) {
+            return published(p, key, consume(p, key, cost, binding), DecisionListener.NOT_TIMED);
+        }
+        long start = System.nanoTime();
+        Decision decision = consume(p, key, cost, binding);
+        return published(p, key, decision, System.nanoTime() - start);
+    }
+
+    private CompletionStage<Decision> decideAsync(Policy p, BucketKey key, long cost, @Nullable BucketBinding binding) {
+        long start = System.nanoTime();
+        CompletionStage<Decision> answer =
+                binding == null ? backend.consumeAsync(p, key, cost) : binding.consumeAsync(p, cost);
+        return answer.thenApply(decision -> published(p, key, decision, System.nanoTime() - start));
+    }
+
+    private Decision consume(Policy p, BucketKey key, long cost, @Nullable BucketBinding binding) {
+        return binding == null ? backend.consume(p, key, cost) : binding.consume(p, cost);
     }
 
     private Policy checked(String policy, BucketKey key, long cost) {

@@ -66,8 +66,8 @@ abstract sealed class Slot permits FullAtSlot, SnapshotSlot {
      * thread parks for the shortest time the system grants (tens of microseconds). Threads that keep retrying at once
      * pass the bucket's cache line back and forth on every attempt: on one key, two threads that park kept 1.65 x
      * the throughput of two that do not (2.6 x Bucket4j's), with a p99 of 0.2 µs against 0.6 µs and a p99.9 of 70 µs
-     * against 6 µs (see BENCHMARKS.md). The decision keeps the clock reading it started with, as one preempted between reading the
-     * clock and its compare-and-set would.
+     * against 6 µs (see BENCHMARKS.md). The decision keeps the clock reading it started with, as one preempted
+     * between reading the clock and its compare-and-set would.
      */
     static void backOff(int failures) {
         if (failures > 1) {
